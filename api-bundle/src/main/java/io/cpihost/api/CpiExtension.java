@@ -94,6 +94,16 @@ public interface CpiExtension {
         return Health.OK;
     }
 
+    /**
+     * Why the extension reports the health it does, in a full sentence ("executable '/x' is not
+     * executable."); shown beside its state in listings.
+     *
+     * @return the detail, empty by default
+     */
+    default String healthDetail() {
+        return "";
+    }
+
     /** Health states an extension reports about itself. */
     enum Health {
         /** Working normally. */
