@@ -29,8 +29,8 @@ public interface CpiExtension {
     String TYPE_NATIVE = "native";
 
     /**
-     * Optional service property holding the extension's name. When set, the registry can
-     * match the service to waiting callers before asking the service itself.
+     * Optional, informational service property holding the extension's name, so service
+     * listings ({@code inspect cap service}) show it. The registry always uses {@link #name()}.
      */
     String NAME_PROPERTY = "cpi.extension.name";
 
