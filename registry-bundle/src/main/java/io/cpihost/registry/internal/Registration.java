@@ -31,6 +31,7 @@ final class Registration {
     final Map<String, Stats.Cell> stats;
 
     private final AtomicInteger inFlight = new AtomicInteger();
+    private volatile boolean retired;
     private final Object drainMonitor = new Object();
 
     private Registration(ServiceIdentity identity, CpiExtension service, String name, String providerType,
@@ -112,8 +113,25 @@ final class Registration {
         return failure != null;
     }
 
-    void enter() {
+    /**
+     * Counts a call in, unless the registration was retired (its service is leaving).
+     *
+     * @return false when retired: the caller must look the extension up again
+     */
+    boolean enter() {
         inFlight.incrementAndGet();
+        // Paired with retire(): either remove() sees this call in flight and waits for it, or
+        // this call sees the retirement and does not start.
+        if (retired) {
+            exit();
+            return false;
+        }
+        return true;
+    }
+
+    /** Marks the service as leaving; calls that have not entered yet will not. */
+    void retire() {
+        retired = true;
     }
 
     void exit() {

@@ -11,10 +11,11 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Future;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 
 import io.cpihost.api.ActionDefinition;
 import io.cpihost.api.ActionResult;
@@ -107,6 +108,7 @@ public final class RegistryCore implements CpiRegistry {
             if (removed == null) {
                 return;
             }
+            removed.retire();
             final Registration gone = removed;
             if (!removed.isFailed() && registrations.values().stream()
                     .noneMatch(r -> !r.isFailed() && r.name.equals(gone.name))) {
@@ -281,44 +283,53 @@ public final class RegistryCore implements CpiRegistry {
             return finish(ctx, name, action, null, start, ActionResult.failure(CpiError.INVALID_CALL,
                     "A call needs an extension name and an action name (got " + name + " and " + action + ")."));
         }
-        // 3. Extension.
-        Registration registration = snapshot.byName.get(name);
-        if (registration == null) {
-            registration = awaitHandover(name, ctx);
+        while (true) {
+            // 3. Extension.
+            Registration registration = snapshot.byName.get(name);
             if (registration == null) {
-                return finish(ctx, name, action, null, start, ActionResult.failure(CpiError.NOT_FOUND,
-                        "No extension named '" + name + "' is registered."));
+                registration = awaitHandover(name, ctx);
+                if (registration == null) {
+                    return finish(ctx, name, action, null, start, ActionResult.failure(CpiError.NOT_FOUND,
+                            "No extension named '" + name + "' is registered."));
+                }
             }
+            // 4. Action.
+            ActionDefinition definition = registration.actions.get(action);
+            Stats.Cell cell = registration.stats.get(action);
+            if (definition == null) {
+                return finish(ctx, name, action, null, start, ActionResult.failure(CpiError.NOT_IMPLEMENTED,
+                        "Extension '" + name + "' has no action '" + action + "'."));
+            }
+            // 5. Parameters.
+            String invalid = validate(name, definition, args);
+            if (invalid != null) {
+                return finish(ctx, name, action, cell, start,
+                        ActionResult.failure(CpiError.INVALID_PARAMETER, invalid));
+            }
+            // 6. Read-only.
+            if (ctx.readOnly() && !definition.readOnly()) {
+                return finish(ctx, name, action, cell, start, ActionResult.failure(CpiError.READ_ONLY, "Action '"
+                        + action + "' of extension '" + name + "' changes state and the call is read-only."));
+            }
+            // The service may have been removed since the lookup: then look again (and wait for
+            // its successor) instead of calling a provider that is being deactivated.
+            if (!registration.enter()) {
+                continue;
+            }
+            // 7 + 8. Deadline and call.
+            ActionResult result = ctx.hasDeadline() ? callWithDeadline(registration, action, args, ctx)
+                    : call(registration, action, args, ctx);
+            // 9 + 10. Exit log and statistics.
+            return finish(ctx, name, action, cell, start, result);
         }
-        // 4. Action.
-        ActionDefinition definition = registration.actions.get(action);
-        Stats.Cell cell = registration.stats.get(action);
-        if (definition == null) {
-            return finish(ctx, name, action, null, start, ActionResult.failure(CpiError.NOT_IMPLEMENTED,
-                    "Extension '" + name + "' has no action '" + action + "'."));
-        }
-        // 5. Parameters.
-        String invalid = validate(name, definition, args);
-        if (invalid != null) {
-            return finish(ctx, name, action, cell, start,
-                    ActionResult.failure(CpiError.INVALID_PARAMETER, invalid));
-        }
-        // 6. Read-only.
-        if (ctx.readOnly() && !definition.readOnly()) {
-            return finish(ctx, name, action, cell, start, ActionResult.failure(CpiError.READ_ONLY,
-                    "Action '" + action + "' of extension '" + name + "' changes state and the call is read-only."));
-        }
-        // 7 + 8. Deadline and call.
-        ActionResult result = ctx.hasDeadline() ? callWithDeadline(registration, action, args, ctx)
-                : call(registration, action, args, ctx);
-        // 9 + 10. Exit log and statistics.
-        return finish(ctx, name, action, cell, start, result);
     }
 
-    /** Calls the provider on this thread: the hot path, no hop, no allocation beyond the call. */
+    /**
+     * Calls the provider on this thread: the hot path, no hop. The caller has entered the
+     * registration; this method leaves it.
+     */
     private static ActionResult call(Registration registration, String action, Map<String, Object> args,
             CallContext ctx) {
-        registration.enter();
         try {
             ActionResult result = registration.service.execute(action, args, ctx);
             if (result == null) {
@@ -341,22 +352,24 @@ public final class RegistryCore implements CpiRegistry {
             CallContext ctx) {
         long left = ctx.deadlineNanos() - System.nanoTime();
         if (left <= 0) {
+            registration.exit();
             return timeout(registration.name, action, ctx, "before it started");
         }
-        Future<ActionResult> future;
+        DeadlineCall task = new DeadlineCall(() -> call(registration, action, args, ctx), registration::exit);
         try {
-            future = deadlineExecutor.submit(() -> call(registration, action, args, ctx));
+            deadlineExecutor.execute(task);
         } catch (RuntimeException e) {
+            registration.exit();
             return ActionResult.failure(new CpiError(CpiError.UNAVAILABLE,
                     "The registry cannot run calls with a deadline now: " + Registration.describe(e) + ".", true));
         }
         try {
-            return future.get(left, TimeUnit.NANOSECONDS);
+            return task.result.get(left, TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {
-            future.cancel(true);
+            task.cancel();
             return timeout(registration.name, action, ctx, "in time");
         } catch (InterruptedException e) {
-            future.cancel(true);
+            task.cancel();
             Thread.currentThread().interrupt();
             return ActionResult.failure(new CpiError(CpiError.UNAVAILABLE,
                     "The caller was interrupted while action '" + action + "' of extension '" + registration.name
@@ -364,6 +377,53 @@ public final class RegistryCore implements CpiRegistry {
         } catch (ExecutionException e) {
             return ActionResult.failure(CpiError.INTERNAL, "Extension '" + registration.name + "' failed in action '"
                     + action + "': " + Registration.describe(e.getCause()) + ".");
+        }
+    }
+
+    /**
+     * A call run on a pool thread so its caller can give up at the deadline. Cancelling
+     * interrupts the provider's thread, but only while it runs this call; a call cancelled
+     * before it started never reaches the provider and still leaves the registration.
+     */
+    private static final class DeadlineCall implements Runnable {
+        final CompletableFuture<ActionResult> result = new CompletableFuture<>();
+        private final Supplier<ActionResult> body;
+        private final Runnable leaveUnstarted;
+        private Thread worker;
+        private boolean cancelled;
+
+        DeadlineCall(Supplier<ActionResult> body, Runnable leaveUnstarted) {
+            this.body = body;
+            this.leaveUnstarted = leaveUnstarted;
+        }
+
+        @Override
+        public void run() {
+            synchronized (this) {
+                if (cancelled) {
+                    leaveUnstarted.run();
+                    return;
+                }
+                worker = Thread.currentThread();
+            }
+            try {
+                result.complete(body.get());
+            } catch (Throwable t) {
+                result.completeExceptionally(t);
+            } finally {
+                synchronized (this) {
+                    worker = null;
+                }
+                // A cancel() that raced with the end of the call must not hit the next task.
+                Thread.interrupted();
+            }
+        }
+
+        synchronized void cancel() {
+            cancelled = true;
+            if (worker != null) {
+                worker.interrupt();
+            }
         }
     }
 

@@ -130,7 +130,8 @@ class RegistryCoreTest {
                 return ActionResult.success("interrupted");
             }
         };
-        core.add(id(0), ext);
+        ServiceIdentity identity = id(0);
+        core.add(identity, ext);
         long start = System.nanoTime();
         ActionResult result = core.invoke("slow", "echo", params("text", "x"),
                 CallContext.builder().timeout(Duration.ofMillis(100)).build());
@@ -139,6 +140,10 @@ class RegistryCoreTest {
         assertTrue(millis < 5000, "timed out after " + millis + " ms");
         assertTrue(interrupted.await(5, TimeUnit.SECONDS), "the provider's thread was interrupted");
         assertEquals(1, core.statistics().get(0).timeouts());
+        long removeStart = System.nanoTime();
+        core.remove(identity.serviceId());
+        assertTrue(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - removeStart) < 2000,
+                "the timed-out call left the registration, so removal does not wait for the drain timeout");
     }
 
     @Test
