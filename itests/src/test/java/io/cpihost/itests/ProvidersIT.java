@@ -46,6 +46,13 @@ public class ProvidersIT extends PlatformTestSupport {
     }
 
     @Test
+    public void runsInTheFrameworkThisExecutionChose() {
+        String expected = System.getProperty("cpihost.framework", "felix");
+        String vendor = context().getProperty("org.osgi.framework.vendor");
+        assertEquals(vendor, expected.equals("equinox") ? "Eclipse" : "Apache Software Foundation", vendor);
+    }
+
+    @Test
     public void providersRegisterWithTheirBundleIdentity() {
         CpiRegistry registry = service(CpiRegistry.class);
         ExtensionInfo memory = awaitInfo(registry, "memory");
