@@ -105,6 +105,34 @@ public class HotDeployIT extends PlatformTestSupport {
     }
 
     @Test
+    public void aCopyInProgressIsNeverInstalled() throws Exception {
+        CpiRegistry registry = service(CpiRegistry.class);
+        Path complete = dropVersioned("1.0.7");
+        await("versioned 1.0.7 answers", WAIT, () -> "1.0.7".equals(version(registry)));
+        Files.delete(complete);
+        await("versioned gone", WAIT, () -> registry.info("versioned").isEmpty());
+
+        // A copy that stalls half-way, as over a slow network: written under NAME.part ...
+        byte[] jar = Files.readAllBytes(bundlesFolder().resolve("testbundle.versioned.jar"));
+        Path part = extensionsFolder().resolve("versioned.jar.part");
+        Files.write(part, java.util.Arrays.copyOf(jar, jar.length / 2));
+        long deadline = System.nanoTime() + Duration.ofMillis(600).toNanos();
+        while (System.nanoTime() < deadline) {
+            assertTrue("a half-copied file must not be installed", registry.info("versioned").isEmpty());
+            for (Bundle bundle : context().getBundles()) {
+                assertTrue(bundle.getLocation(), !bundle.getLocation().endsWith(".part"));
+            }
+            Thread.sleep(50);
+        }
+        // ... then completed and renamed: picked up at once.
+        Files.write(part, jar);
+        Files.move(part, extensionsFolder().resolve("versioned.jar"), StandardCopyOption.ATOMIC_MOVE);
+        await("versioned answers after the rename", WAIT, () -> version(registry) != null);
+        String report = shell("cpi:deployments");
+        assertTrue(report, report.contains("0 with problems"));
+    }
+
+    @Test
     public void replacingTheJarTwentyTimesUnderLoadLosesNoCall() throws Exception {
         CpiRegistry registry = service(CpiRegistry.class);
         dropVersioned("1.0.0");
