@@ -83,6 +83,35 @@ class DistributionIT {
     }
 
     @Test
+    void aRestartBringsBackWhatIsInTheFolderOnceAndForgetsWhatWasRemoved() throws Exception {
+        Path extensions = Files.createDirectories(work.resolve("watched"));
+        Files.copy(Path.of(System.getProperty("cpihost.versioned")), extensions.resolve("versioned.jar"));
+        Files.copy(DIST.resolve("examples/libkv.so"), extensions.resolve("libkv.so"));
+        String script = "cpi:list\ncpi:call kv kv.put key=a value=b\n";
+
+        Run first = launch(script, "--extensions", extensions.toString());
+        assertEquals(0, first.exit(), first.err());
+        assertEquals(1, occurrences(first.out(), "\nversioned "), first.out());
+        assertEquals(1, occurrences(first.out(), "\nkv "), first.out());
+
+        Files.delete(extensions.resolve("libkv.so"));
+        Run second = launch(script + "cpi:deployments -a\n", "--extensions", extensions.toString());
+        assertEquals(0, second.exit(), second.err());
+        assertEquals(1, occurrences(second.out(), "\nversioned "), "versioned comes back, once:\n" + second.out());
+        assertEquals(0, occurrences(second.out(), "\nkv "), "kv was removed while down:\n" + second.out());
+        assertTrue(second.out().contains("ERROR NotFound: No extension named 'kv'"), second.out());
+        assertTrue(second.out().contains("1 files, 0 with problems"), second.out());
+    }
+
+    private static int occurrences(String text, String part) {
+        int count = 0;
+        for (int i = text.indexOf(part); i >= 0; i = text.indexOf(part, i + 1)) {
+            count++;
+        }
+        return count;
+    }
+
+    @Test
     void testExtensionPassesForAGoodProviderAndFailsForAMissingOne() throws Exception {
         Run pass = launch("", "--test-extension", "memory");
         assertEquals(0, pass.exit(), pass.out() + pass.err());
