@@ -18,6 +18,7 @@ import io.cpihost.api.ActionResult;
 import io.cpihost.api.CallContext;
 import io.cpihost.api.CpiError;
 import io.cpihost.api.CpiExtension;
+import io.cpihost.api.bosh.BoshCpi;
 
 /**
  * One BOSH CPI executable as a {@link CpiExtension}: maps named parameters to BOSH's
@@ -66,7 +67,7 @@ final class ProcessCpi implements CpiExtension, AutoCloseable {
 
     @Override
     public List<ActionDefinition> listActions() {
-        return CpiCatalog.ACTIONS;
+        return BoshCpi.all();
     }
 
     @Override
@@ -97,7 +98,7 @@ final class ProcessCpi implements CpiExtension, AutoCloseable {
         if (closed) {
             return ActionResult.failure(CpiError.UNAVAILABLE, "Extension '" + settings.name() + "' has been stopped.");
         }
-        ActionDefinition definition = CpiCatalog.find(action);
+        ActionDefinition definition = BoshCpi.action(action).orElse(null);
         if (definition == null) {
             return ActionResult.failure(CpiError.NOT_IMPLEMENTED, "Extension '" + settings.name()
                     + "' has no action '" + action + "'.");

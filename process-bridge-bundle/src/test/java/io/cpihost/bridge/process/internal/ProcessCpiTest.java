@@ -22,6 +22,7 @@ import io.cpihost.api.ActionResult;
 import io.cpihost.api.CallContext;
 import io.cpihost.api.CpiError;
 import io.cpihost.api.CpiExtension;
+import io.cpihost.api.bosh.BoshCpi;
 
 /** The per-call bridge against the well-behaved fixture CPI. */
 class ProcessCpiTest {
@@ -101,10 +102,10 @@ class ProcessCpiTest {
         assertEquals(2, request.get("api_version"));
 
         // Absent optional parameters are sent as null in their position, as the director does.
-        assertEquals(Arrays.asList(10240, Map.of(), null), Protocol.arguments(CpiCatalog.find("create_disk"),
+        assertEquals(Arrays.asList(10240, Map.of(), null), Protocol.arguments(BoshCpi.action("create_disk").orElseThrow(),
                 params("cloud_properties", Map.of(), "size", 10240)));
         assertEquals(Arrays.asList("a", "s", Map.of(), Map.of(), null, Map.of("k", 1)),
-                Protocol.arguments(CpiCatalog.find("create_vm"), params("environment", Map.of("k", 1),
+                Protocol.arguments(BoshCpi.action("create_vm").orElseThrow(), params("environment", Map.of("k", 1),
                         "networks", Map.of(), "cloud_properties", Map.of(), "stemcell_cid", "s", "agent_id", "a")));
     }
 

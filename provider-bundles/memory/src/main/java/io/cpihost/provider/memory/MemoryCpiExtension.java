@@ -23,6 +23,7 @@ import io.cpihost.api.CallContext;
 import io.cpihost.api.CpiError;
 import io.cpihost.api.CpiExtension;
 import io.cpihost.api.ParameterDefinition.Type;
+import io.cpihost.api.bosh.BoshCpi;
 
 /**
  * An in-memory cloud with the BOSH CPI v2 action set: the test driver of CPI Host.
@@ -50,91 +51,8 @@ public final class MemoryCpiExtension implements CpiExtension {
     private static final Map<String, Object> INFO =
             Map.of("api_version", 2, "stemcell_formats", List.of(STEMCELL_FORMAT));
 
-    /** The actions in BOSH's order, each with its parameters in BOSH's positional order. */
-    static final List<ActionDefinition> ACTIONS = List.of(
-            action("info", "Describes the CPI: its API version and the stemcell formats it takes.")
-                    .readOnly().build(),
-            action("create_stemcell", "Uploads a stemcell image and returns its id.")
-                    .required("image_path", Type.STRING, "Path of the stemcell image.")
-                    .required("cloud_properties", Type.OBJECT, "The stemcell's cloud properties.")
-                    .build(),
-            action("delete_stemcell", "Deletes a stemcell.")
-                    .required("stemcell_cid", Type.STRING, "Id of the stemcell.")
-                    .build(),
-            action("create_vm", "Creates a VM from a stemcell and returns its id and networks.")
-                    .required("agent_id", Type.STRING, "Id of the BOSH agent on the VM.")
-                    .required("stemcell_cid", Type.STRING, "Id of the stemcell to boot.")
-                    .required("cloud_properties", Type.OBJECT, "The VM's cloud properties.")
-                    .required("networks", Type.OBJECT, "Network settings by network name.")
-                    .optional("disk_cids", Type.ARRAY, "Ids of disks the VM will likely attach.")
-                    .optional("environment", Type.OBJECT, "Settings passed to the agent.")
-                    .build(),
-            action("delete_vm", "Deletes a VM, detaching its disks.")
-                    .required("vm_cid", Type.STRING, "Id of the VM.")
-                    .build(),
-            action("has_vm", "Tells whether a VM exists.")
-                    .required("vm_cid", Type.STRING, "Id of the VM.")
-                    .readOnly().build(),
-            action("reboot_vm", "Reboots a VM.")
-                    .required("vm_cid", Type.STRING, "Id of the VM.")
-                    .build(),
-            action("set_vm_metadata", "Merges metadata (tags) into a VM's metadata.")
-                    .required("vm_cid", Type.STRING, "Id of the VM.")
-                    .required("metadata", Type.OBJECT, "Metadata keys and values.")
-                    .build(),
-            action("calculate_vm_cloud_properties",
-                    "Returns the cloud properties of a VM of the desired size.")
-                    .required("desired_instance_size", Type.OBJECT,
-                            "The size: cpu (count), ram and ephemeral_disk_size (MiB).")
-                    .readOnly().build(),
-            action("create_disk", "Creates a persistent disk and returns its id.")
-                    .required("size", Type.INTEGER, "Size in MiB.")
-                    .required("cloud_properties", Type.OBJECT, "The disk's cloud properties.")
-                    .optional("vm_cid", Type.STRING, "Id of a VM to place the disk near.")
-                    .build(),
-            action("delete_disk", "Deletes a detached disk.")
-                    .required("disk_cid", Type.STRING, "Id of the disk.")
-                    .build(),
-            action("resize_disk", "Grows a disk.")
-                    .required("disk_cid", Type.STRING, "Id of the disk.")
-                    .required("new_size", Type.INTEGER, "New size in MiB, at least the current.")
-                    .build(),
-            action("update_disk", "Grows a disk and replaces its cloud properties.")
-                    .required("disk_cid", Type.STRING, "Id of the disk.")
-                    .required("new_size", Type.INTEGER, "New size in MiB, at least the current.")
-                    .required("cloud_properties", Type.OBJECT, "The disk's new cloud properties.")
-                    .build(),
-            action("has_disk", "Tells whether a disk exists.")
-                    .required("disk_cid", Type.STRING, "Id of the disk.")
-                    .readOnly().build(),
-            action("attach_disk", "Attaches a disk to a VM and returns its device path.")
-                    .required("vm_cid", Type.STRING, "Id of the VM.")
-                    .required("disk_cid", Type.STRING, "Id of the disk.")
-                    .build(),
-            action("detach_disk", "Detaches a disk from a VM.")
-                    .required("vm_cid", Type.STRING, "Id of the VM.")
-                    .required("disk_cid", Type.STRING, "Id of the disk.")
-                    .build(),
-            action("set_disk_metadata", "Merges metadata (tags) into a disk's metadata.")
-                    .required("disk_cid", Type.STRING, "Id of the disk.")
-                    .required("metadata", Type.OBJECT, "Metadata keys and values.")
-                    .build(),
-            action("get_disks", "Lists the ids of the disks attached to a VM.")
-                    .required("vm_cid", Type.STRING, "Id of the VM.")
-                    .readOnly().build(),
-            action("snapshot_disk", "Takes a snapshot of a disk and returns its id.")
-                    .required("disk_cid", Type.STRING, "Id of the disk.")
-                    .required("metadata", Type.OBJECT, "Metadata of the snapshot.")
-                    .build(),
-            action("delete_snapshot", "Deletes a snapshot.")
-                    .required("snapshot_cid", Type.STRING, "Id of the snapshot.")
-                    .build(),
-            action("create_network", "Creates a network and returns its id and settings.")
-                    .required("network_definition", Type.OBJECT, "The network's definition.")
-                    .build(),
-            action("delete_network", "Deletes a network.")
-                    .required("network_cid", Type.STRING, "Id of the network.")
-                    .build());
+    /** The BOSH CPI v2 actions, each with its parameters in BOSH's positional order. */
+    static final List<ActionDefinition> ACTIONS = BoshCpi.v2();
 
     private static final Map<String, ActionDefinition> ACTIONS_BY_NAME = ACTIONS.stream()
             .collect(Collectors.toUnmodifiableMap(ActionDefinition::name, Function.identity()));
@@ -402,9 +320,6 @@ public final class MemoryCpiExtension implements CpiExtension {
     // The registry has checked names and types against ACTIONS; these checks only matter for
     // callers that hold the service directly, and turn their mistakes into errors, not exceptions.
 
-    private static ActionDefinition.Builder action(String name, String description) {
-        return ActionDefinition.builder(name).description(description);
-    }
 
     private static Object value(Map<String, Object> params, String parameter, Type type,
             boolean required) {
