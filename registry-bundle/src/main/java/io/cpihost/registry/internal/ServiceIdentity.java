@@ -10,7 +10,7 @@ package io.cpihost.registry.internal;
  * @param bundleSymbolicName the publishing bundle's symbolic name
  * @param bundleVersion the publishing bundle's version
  */
-record ServiceIdentity(long serviceId, int ranking, long bundleId, String bundleSymbolicName,
+public record ServiceIdentity(long serviceId, int ranking, long bundleId, String bundleSymbolicName,
         String bundleVersion) {
 
     /** True when this service wins a name clash against the other. */
