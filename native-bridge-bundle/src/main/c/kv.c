@@ -12,10 +12,10 @@
  *   kv.get    {"key": "a"}                -> {"key": "a", "value": "b"}   (NotFound otherwise)
  *   kv.delete {"key": "a"}                -> {"key": "a", "deleted": true}
  *   kv.list   {}                          -> {"keys": ["a"]}
- *   kv.stats  {}                          -> {"version": "1.0.0", "keys": 1,
- *                                             "strings_returned": 7, "strings_freed": 7}
- * kv.stats is a debugging aid: it counts the strings this library handed out and got back
- * through component_free_string (excluding its own answer), so a host that leaks shows it.
+ *   kv.stats  {}                          -> {"version": "1.0.0", "keys": 1, "strings_outstanding": 0}
+ * kv.stats is a debugging aid: strings_outstanding counts the strings this library handed out
+ * and has not got back through component_free_string (excluding its own answer), so a host that
+ * leaks shows it. The answer stays the same from one call to the next, as a read should.
  *
  * Configuration (component_configure): {"max_keys": 1000}.
  */
@@ -425,8 +425,8 @@ static char *kv_list(kv_store *kv) {
 static char *kv_stats(kv_store *kv) {
     char text[256];
     snprintf(text, sizeof text,
-            "{\"version\":\"%s\",\"keys\":%zu,\"strings_returned\":%ld,\"strings_freed\":%ld}",
-            VERSION, kv->count, atomic_load(&strings_returned), atomic_load(&strings_freed));
+            "{\"version\":\"%s\",\"keys\":%zu,\"strings_outstanding\":%ld}",
+            VERSION, kv->count, atomic_load(&strings_returned) - atomic_load(&strings_freed));
     buffer b = {0};
     buf_add(&b, text);
     return buf_return(&b);

@@ -56,9 +56,19 @@ public abstract class PlatformTestSupport {
      */
     protected static Option[] platform(String testName, Option... extra) {
         Path bundles = Path.of(System.getProperty("cpihost.bundles", "target/bundles")).toAbsolutePath();
-        Path work = Path.of(System.getProperty("cpihost.work", "target/work")).toAbsolutePath().resolve(testName);
+        // One folder per test class and framework, emptied first: nothing left by an earlier run
+        // may be picked up by this one.
+        Path work = Path.of(System.getProperty("cpihost.work", "target/work")).toAbsolutePath()
+                .resolve(System.getProperty("cpihost.framework", "felix")).resolve(testName);
         Path extensions = work.resolve("extensions");
         try {
+            if (Files.exists(work)) {
+                try (var paths = Files.walk(work)) {
+                    for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                        Files.delete(path);
+                    }
+                }
+            }
             Files.createDirectories(extensions);
         } catch (IOException e) {
             throw new IllegalStateException("Cannot create " + extensions, e);

@@ -36,7 +36,7 @@ public class ProcessBridgeIT extends PlatformTestSupport {
     @Configuration
     public Option[] config() {
         Path bundles = Path.of(System.getProperty("cpihost.bundles", "target/bundles")).toAbsolutePath();
-        return platform("process-" + System.getProperty("cpihost.framework", "felix"),
+        return platform("process",
                 systemProperty("cpihost.process.fixtures").value(System.getProperty("cpihost.process.fixtures")),
                 bundle(bundles.resolve("bridge.process.jar").toUri().toString()));
     }

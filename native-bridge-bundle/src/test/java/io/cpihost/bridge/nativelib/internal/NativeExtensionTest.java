@@ -101,8 +101,9 @@ class NativeExtensionTest {
 
         Map<?, ?> stats = (Map<?, ?>) call(kv, "kv.stats", Map.of()).value();
         assertEquals(1, stats.get("keys"));
-        assertTrue(((Number) stats.get("strings_returned")).longValue() >= 8, stats::toString);
-        assertEquals(stats.get("strings_returned"), stats.get("strings_freed"), "every returned string is freed");
+        // Strings handed out before this call and not freed: a missed free leaves it above zero.
+        assertEquals(0L, ((Number) stats.get("strings_outstanding")).longValue(), "every returned string is freed: "
+                + stats);
     }
 
     @Test

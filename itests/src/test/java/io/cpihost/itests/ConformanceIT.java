@@ -1,0 +1,83 @@
+package io.cpihost.itests;
+
+import static org.junit.Assert.assertTrue;
+import static org.ops4j.pax.exam.CoreOptions.bundle;
+import static org.ops4j.pax.exam.CoreOptions.systemProperty;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+
+import org.junit.Test;
+import org.junit.runner.RunWith;
+import org.ops4j.pax.exam.Configuration;
+import org.ops4j.pax.exam.Option;
+import org.ops4j.pax.exam.junit.PaxExam;
+import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
+import org.ops4j.pax.exam.spi.reactors.PerClass;
+
+import io.cpihost.api.CpiRegistry;
+
+/**
+ * {@code cpi:verify} in a real framework holds Java providers (memory, local) and a native
+ * library to the same contract. (The process bridge is held to it in its own module, against a
+ * stateful BOSH CPI executable, in both modes.)
+ */
+@RunWith(PaxExam.class)
+@ExamReactorStrategy(PerClass.class)
+public class ConformanceIT extends PlatformTestSupport {
+
+    private static final Duration WAIT = Duration.ofSeconds(15);
+
+    @Configuration
+    public Option[] config() {
+        Path bundles = Path.of(System.getProperty("cpihost.bundles", "target/bundles")).toAbsolutePath();
+        return platform("conformance",
+                systemProperty("cpihost.native").value(System.getProperty("cpihost.native")),
+                bundle(bundles.resolve("conformance.jar").toUri().toString()),
+                bundle(bundles.resolve("provider.local.jar").toUri().toString()),
+                bundle(bundles.resolve("jna.jar").toUri().toString()),
+                bundle(bundles.resolve("bridge.native.jar").toUri().toString()));
+    }
+
+    private static String verify(String name) throws Exception {
+        CpiRegistry registry = service(CpiRegistry.class);
+        awaitValue(name + " registered", WAIT, () -> registry.info(name).orElse(null));
+        try {
+            return shell("cpi:verify " + name);
+        } catch (Exception e) {
+            throw new AssertionError("cpi:verify " + name + " failed:\n" + e.getMessage(), e);
+        }
+    }
+
+    private static void write(Path target, String text) throws IOException {
+        Path temp = Files.createTempFile(target.getParent().getParent(), "cfg", ".part");
+        Files.writeString(temp, text);
+        Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    @Test
+    public void theMemoryProviderConforms() throws Exception {
+        String report = verify("memory");
+        assertTrue(report, report.contains(" 0 failed") && report.contains("lifecycle.full"));
+    }
+
+    @Test
+    public void theLocalProviderConforms() throws Exception {
+        Path store = extensionsFolder().getParent().resolve("local-store");
+        write(extensionsFolder().resolve("io.cpihost.provider.local-test.cfg"),
+                "name=local\nstoreDirectory=" + store + "\n");
+        String report = verify("local");
+        assertTrue(report, report.contains(" 0 failed") && report.contains("lifecycle.full"));
+    }
+
+    @Test
+    public void theNativeSampleConformsToWhatItClaims() throws Exception {
+        Files.copy(Path.of(System.getProperty("cpihost.native")).resolve("native/libkv.so"),
+                extensionsFolder().resolve("libkv.so"), StandardCopyOption.REPLACE_EXISTING);
+        String report = verify("kv");
+        assertTrue(report, report.contains(" 0 failed"));
+    }
+}
