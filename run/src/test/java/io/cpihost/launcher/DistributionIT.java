@@ -112,6 +112,20 @@ class DistributionIT {
     }
 
     @Test
+    void theShippedExamplesConform() throws Exception {
+        Path extensions = Files.createDirectories(work.resolve("examples-drop"));
+        Files.copy(DIST.resolve("examples/libkv.so"), extensions.resolve("libkv.so"));
+        Files.copy(DIST.resolve("examples/io.cpihost.provider.local-default.cfg"),
+                extensions.resolve("io.cpihost.provider.local-default.cfg"));
+        Run run = launch("cpi:verify local\ncpi:verify kv\ncpi:deployments\n", "--extensions", extensions.toString());
+        assertEquals(0, run.exit(), run.err());
+        assertTrue(run.out().contains("conformance local: ") && run.out().contains("conformance kv: "), run.out());
+        assertEquals(2, occurrences(run.out(), " 0 failed"), run.out() + run.err());
+        assertTrue(run.out().contains("0 with problems"), run.out());
+        assertTrue(Files.isDirectory(work.resolve("local-store")), "the store lies in the working directory");
+    }
+
+    @Test
     void testExtensionPassesForAGoodProviderAndFailsForAMissingOne() throws Exception {
         Run pass = launch("", "--test-extension", "memory");
         assertEquals(0, pass.exit(), pass.out() + pass.err());
