@@ -180,8 +180,9 @@ public class HotDeployIT extends PlatformTestSupport {
                 "io.cpihost.does.not.exist");
         // providers that throw in name() and in activation, and one that claims memory's name
         Files.copy(bundlesFolder().resolve("testbundle.faulty.jar"), folder.resolve("faulty.jar"));
-        // a configuration with a wrong value
+        // a configuration with a wrong value, and one whose PID has a typo
         Files.writeString(folder.resolve("io.cpihost.provider.example.cfg"), "name=  \n");
+        Files.writeString(folder.resolve("io.cpihost.provider.memroy.cfg"), "name=typo\n");
 
         ExtensionInfo nameless = awaitValue("nameless provider listed as failed", WAIT, () -> registry.list().stream()
                 .filter(i -> i.state() == ExtensionInfo.State.FAILED && i.reason().contains("cannot tell its name"))
@@ -193,12 +194,13 @@ public class HotDeployIT extends PlatformTestSupport {
         assertEquals("io.cpihost.testbundle.faulty", impostor.bundleSymbolicName());
         assertTrue(impostor.reason(), impostor.reason().contains("io.cpihost.provider.memory"));
 
-        await("all four problems reported", WAIT, () -> {
+        await("all five problems reported", WAIT, () -> {
             try {
                 String report = shell("cpi:deployments");
                 return report.contains("corrupt.jar") && report.contains("unresolvable.jar")
                         && report.contains("faulty.jar")
-                        && report.contains("io.cpihost.provider.example.cfg");
+                        && report.contains("io.cpihost.provider.example.cfg")
+                        && report.contains("io.cpihost.provider.memroy.cfg");
             } catch (Exception e) {
                 return false;
             }
@@ -208,6 +210,7 @@ public class HotDeployIT extends PlatformTestSupport {
         assertTrue(report, report.contains("io.cpihost.does.not.exist"));
         assertTrue(report, report.contains("BrokenActivationProvider refuses to start"));
         assertTrue(report, report.contains("blank name"));
+        assertTrue(report, report.contains("no component uses PID 'io.cpihost.provider.memroy'"));
 
         // everything else keeps serving
         assertTrue(registry.invoke("memory", "info", Map.of(), null).isSuccess());
