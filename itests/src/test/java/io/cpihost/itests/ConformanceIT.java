@@ -21,9 +21,8 @@ import org.ops4j.pax.exam.spi.reactors.PerClass;
 import io.cpihost.api.CpiRegistry;
 
 /**
- * {@code cpi:verify} in a real framework holds Java providers (memory, local) and a native
- * library to the same contract. (The process bridge is held to it in its own module, against a
- * stateful BOSH CPI executable, in both modes.)
+ * {@code cpi:verify} in a real framework holds every provider kind to the same contract: Java
+ * (memory, local), a BOSH CPI executable through the process bridge, and a native library.
  */
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)
@@ -38,6 +37,8 @@ public class ConformanceIT extends PlatformTestSupport {
                 systemProperty("cpihost.native").value(System.getProperty("cpihost.native")),
                 bundle(bundles.resolve("conformance.jar").toUri().toString()),
                 bundle(bundles.resolve("provider.local.jar").toUri().toString()),
+                systemProperty("cpihost.process.fixtures").value(System.getProperty("cpihost.process.fixtures")),
+                bundle(bundles.resolve("bridge.process.jar").toUri().toString()),
                 bundle(bundles.resolve("jna.jar").toUri().toString()),
                 bundle(bundles.resolve("bridge.native.jar").toUri().toString()));
     }
@@ -79,5 +80,15 @@ public class ConformanceIT extends PlatformTestSupport {
                 extensionsFolder().resolve("libkv.so"), StandardCopyOption.REPLACE_EXISTING);
         String report = verify("kv");
         assertTrue(report, report.contains(" 0 failed"));
+    }
+
+    @Test
+    public void aBoshCpiExecutableConforms() throws Exception {
+        Path state = Files.createDirectories(extensionsFolder().getParent().resolve("stateful-state"));
+        write(extensionsFolder().resolve("io.cpihost.bridge.process-stateful.cfg"), "name=stateful\nexecutable="
+                + Path.of(System.getProperty("cpihost.process.fixtures")).resolve("stateful-cpi").toAbsolutePath()
+                + "\narguments=--state " + state + " --persistent\nmode=persistent\nmaxConcurrency=4\ntimeout=20\n");
+        String report = verify("stateful");
+        assertTrue(report, report.contains(" 0 failed") && report.contains("lifecycle.full"));
     }
 }
