@@ -39,7 +39,12 @@ final class Platform {
 
     private static final System.Logger LOG = System.getLogger("cpihost");
     private static final String FILEINSTALL = "org.apache.felix.fileinstall";
-    private static final long QUIET_MILLIS = 100;
+    /**
+     * No bundle or service event for this long means the start-up work has settled. DS and
+     * FileInstall do most of their work synchronously inside bundle start; the window covers
+     * what they hand to their own threads.
+     */
+    private static final long QUIET_MILLIS = 50;
     private static final long SETTLE_LIMIT_MILLIS = 30_000;
     private static final Pattern VARIABLE = Pattern.compile("\\$\\{([^}]+)}");
 
@@ -84,7 +89,9 @@ final class Platform {
         Bundle fileInstall = null;
         try (Stream<Path> jars = Files.list(bundleDir)) {
             for (Path jar : jars.filter(p -> p.toString().endsWith(".jar")).sorted().toList()) {
-                Bundle bundle = context.installBundle(jar.toUri().toString());
+                // reference: makes the framework use the jar in place instead of copying it into
+                // its storage on every start.
+                Bundle bundle = context.installBundle("reference:" + jar.toUri());
                 if (FILEINSTALL.equals(bundle.getSymbolicName())) {
                     fileInstall = bundle;
                 } else {

@@ -39,7 +39,8 @@ public final class RegistryCore implements CpiRegistry {
     private static final Logger LOG = System.getLogger(RegistryCore.class.getName());
 
     /** The immutable view callers read. */
-    private record Snapshot(Map<String, Registration> byName, List<ExtensionInfo> infos) {
+    private record Snapshot(Map<String, Registration> byName, Map<String, ExtensionInfo> infoByName,
+            List<ExtensionInfo> infos) {
     }
 
     /** A name whose service left recently: calls for it wait for it to come back. */
@@ -53,7 +54,7 @@ public final class RegistryCore implements CpiRegistry {
     private final String requestPrefix;
     private final AtomicLong requestCounter = new AtomicLong();
 
-    private volatile Snapshot snapshot = new Snapshot(Map.of(), List.of());
+    private volatile Snapshot snapshot = new Snapshot(Map.of(), Map.of(), List.of());
     private volatile long handoverNanos;
     private volatile long drainMillis;
 
@@ -166,6 +167,7 @@ public final class RegistryCore implements CpiRegistry {
             }
         }
         List<ExtensionInfo> infos = new ArrayList<>(registrations.size());
+        Map<String, ExtensionInfo> infoByName = new HashMap<>();
         for (Registration r : registrations.values()) {
             ExtensionInfo.State state;
             String reason;
@@ -179,12 +181,16 @@ public final class RegistryCore implements CpiRegistry {
                 state = ExtensionInfo.State.ACTIVE;
                 reason = "";
             }
-            infos.add(new ExtensionInfo(r.name, r.providerType, r.identity.bundleSymbolicName(),
+            ExtensionInfo info = new ExtensionInfo(r.name, r.providerType, r.identity.bundleSymbolicName(),
                     r.identity.bundleVersion(), r.identity.serviceId(), r.identity.ranking(), r.actionNames,
-                    state, reason));
+                    state, reason);
+            infos.add(info);
+            if (state == ExtensionInfo.State.ACTIVE) {
+                infoByName.put(r.name, info);
+            }
         }
         infos.sort(Comparator.comparing(ExtensionInfo::name).thenComparingLong(ExtensionInfo::serviceId));
-        snapshot = new Snapshot(Map.copyOf(winners), List.copyOf(infos));
+        snapshot = new Snapshot(Map.copyOf(winners), Map.copyOf(infoByName), List.copyOf(infos));
     }
 
     // ------------------------------------------------------------------ reading
@@ -204,15 +210,9 @@ public final class RegistryCore implements CpiRegistry {
     public Optional<ExtensionInfo> info(String name) {
         Snapshot current = snapshot;
         Registration registration = current.byName.get(name);
-        if (registration == null) {
-            return Optional.empty();
-        }
-        for (ExtensionInfo info : current.infos) {
-            if (info.serviceId() == registration.identity.serviceId()) {
-                return Optional.of(withHealth(info, registration));
-            }
-        }
-        return Optional.empty();
+        ExtensionInfo info = current.infoByName.get(name);
+        return registration == null || info == null ? Optional.empty()
+                : Optional.of(withHealth(info, registration));
     }
 
     /** Asks the provider for its health (listings only, never on the call path). */

@@ -43,7 +43,10 @@ import io.cpihost.api.ParameterDefinition;
 })
 public final class CpiCommands {
 
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    /** Jackson is loaded on the first command that needs JSON, not with the shell (start-up time). */
+    private static final class Json {
+        static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    }
 
     private final CpiRegistry registry;
 
@@ -259,7 +262,7 @@ public final class CpiCommands {
 
     static String toJson(Object value) {
         try {
-            return JSON.writeValueAsString(value);
+            return Json.MAPPER.writeValueAsString(value);
         } catch (JsonProcessingException e) {
             return String.valueOf(value);
         }
@@ -317,7 +320,7 @@ public final class CpiCommands {
                     || trimmed.equals("null");
             if (looksJson) {
                 try {
-                    return JSON.readValue(trimmed, Object.class);
+                    return Json.MAPPER.readValue(trimmed, Object.class);
                 } catch (JsonProcessingException e) {
                     if (first == '{' || first == '[' || first == '"') {
                         throw new IllegalArgumentException("Value '" + raw + "' is not valid JSON: "
@@ -330,7 +333,7 @@ public final class CpiCommands {
 
         private static Object parseJson(String text, String what) {
             try {
-                return JSON.readValue(text, Object.class);
+                return Json.MAPPER.readValue(text, Object.class);
             } catch (JsonProcessingException e) {
                 throw new IllegalArgumentException(what.substring(0, 1).toUpperCase(java.util.Locale.ROOT)
                         + what.substring(1) + " are not valid JSON: " + e.getOriginalMessage());
