@@ -42,7 +42,7 @@ import org.osgi.framework.launch.FrameworkFactory;
 final class InJvmPlatform implements AutoCloseable {
 
     private static final String FILEINSTALL = "org.apache.felix.fileinstall";
-    private static final long QUIET_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+    private static final long QUIET_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
     private static final Pattern VARIABLE = Pattern.compile("\\$\\{([^}]+)}");
 
     private final Framework framework;
@@ -85,7 +85,7 @@ final class InJvmPlatform implements AutoCloseable {
         Bundle fileInstall = null;
         try (Stream<Path> jars = Files.list(distribution.resolve("bundle"))) {
             for (Path jar : jars.filter(p -> p.toString().endsWith(".jar")).sorted().toList()) {
-                Bundle bundle = context.installBundle(jar.toUri().toString());
+                Bundle bundle = context.installBundle("reference:" + jar.toUri());
                 if (FILEINSTALL.equals(bundle.getSymbolicName())) {
                     fileInstall = bundle;
                 } else {
@@ -101,12 +101,12 @@ final class InJvmPlatform implements AutoCloseable {
             }
         }
         platform.awaitQuiet();
-        mark = platform.phase("quiet wait after the bundles (launcher: 100 ms without events)", mark);
+        mark = platform.phase("quiet wait after the bundles (launcher: 50 ms without events)", mark);
         if (fileInstall != null) {
             fileInstall.start();
             mark = platform.phase("start " + FILEINSTALL, mark);
             platform.awaitQuiet();
-            platform.phase("first scan of the watched folder + quiet wait (100 ms without events)", mark);
+            platform.phase("first scan of the watched folder + quiet wait (50 ms without events)", mark);
         }
         return platform;
     }
