@@ -64,6 +64,23 @@ public class NativeBridgeIT extends PlatformTestSupport {
         return Files.readAllLines(Path.of("/proc/self/maps")).stream().filter(l -> l.contains(fragment)).count();
     }
 
+    /** Open file descriptors of this process whose target names the fragment. */
+    private static long descriptorsOf(String fragment) throws IOException {
+        long count = 0;
+        try (var fds = Files.list(Path.of("/proc/self/fd"))) {
+            for (Path fd : fds.toList()) {
+                try {
+                    if (Files.readSymbolicLink(fd).toString().contains(fragment)) {
+                        count++;
+                    }
+                } catch (IOException e) {
+                    // closed while we looked
+                }
+            }
+        }
+        return count;
+    }
+
     @Test
     public void dropCallReplaceDelete() throws Exception {
         CpiRegistry registry = service(CpiRegistry.class);
@@ -95,9 +112,9 @@ public class NativeBridgeIT extends PlatformTestSupport {
 
         Files.delete(extensionsFolder().resolve("libkv.so"));
         await("kv gone", WAIT, () -> registry.info("kv").isEmpty());
-        await("no mapping left", WAIT, () -> {
+        await("no mapping or open file of the library left", WAIT, () -> {
             try {
-                return mappingsOf("libkv") == 0;
+                return mappingsOf("libkv") == 0 && descriptorsOf("libkv") == 0;
             } catch (IOException e) {
                 return false;
             }
