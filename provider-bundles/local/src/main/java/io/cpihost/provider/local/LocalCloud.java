@@ -22,6 +22,8 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 
 import io.cpihost.api.CpiError;
+import io.cpihost.api.bosh.BoshCloud;
+import io.cpihost.api.bosh.BoshCloudException;
 import io.cpihost.provider.local.Store.Kind;
 
 /**
@@ -32,13 +34,13 @@ import io.cpihost.provider.local.Store.Kind;
  * reads use the in-memory copy of the records. The ordering of writes keeps the store
  * consistent across a crash at any point: data before records on creation, records before
  * data on deletion, an attachment's link before its record and after it on detaching, a
- * VM's disks detached before its record goes. Refusals are {@link CloudException}s naming the
+ * VM's disks detached before its record goes. Refusals are {@link BoshCloudException}s naming the
  * resource.
  *
  * <p>VM processes outlive the provider (a restart, a configuration change, a crash): on start
  * the provider re-adopts those still running, and records the others as {@link #LOST}.
  */
-final class LocalCloud implements AutoCloseable {
+final class LocalCloud implements BoshCloud, AutoCloseable {
 
     /** BOSH's error type for an unknown VM. */
     static final String VM_NOT_FOUND = "Bosh::Clouds::VMNotFound";
@@ -48,6 +50,12 @@ final class LocalCloud implements AutoCloseable {
     static final String VM_CREATION_FAILED = "Bosh::Clouds::VMCreationFailed";
     /** BOSH's error type for detaching a disk that is not attached to the VM. */
     static final String DISK_NOT_ATTACHED = "Bosh::Clouds::DiskNotAttached";
+
+    /** The only stemcell format the local cloud takes: a file it copies. */
+    static final String STEMCELL_FORMAT = "local-raw";
+
+    private static final Map<String, Object> INFO =
+            Map.of("api_version", 2, "stemcell_formats", List.of(STEMCELL_FORMAT));
 
     /** The VM is recorded; its process is being started. */
     static final String STARTING = "starting";
@@ -264,9 +272,15 @@ final class LocalCloud implements AutoCloseable {
         }
     }
 
+    @Override
+    public Map<String, Object> info() {
+        return INFO;
+    }
+
     // ---------------------------------------------------------------- stemcells
 
-    String createStemcell(String imagePath, Map<String, Object> cloudProperties) {
+    @Override
+    public String createStemcell(String imagePath, Map<String, Object> cloudProperties) {
         Path source = imageSource(imagePath);
         String cid = newCid("stemcell");
         Path directory = store.directory(Kind.STEMCELL, cid);
@@ -290,10 +304,10 @@ final class LocalCloud implements AutoCloseable {
             return cid;
         } catch (IOException | RuntimeException e) {
             deleteQuietly(directory);
-            if (e instanceof CloudException cloud) {
+            if (e instanceof BoshCloudException cloud) {
                 throw cloud;
             }
-            throw new CloudException(CpiError.CLOUD_ERROR, "Cannot import image '" + imagePath
+            throw new BoshCloudException(CpiError.CLOUD_ERROR, "Cannot import image '" + imagePath
                     + "' as a stemcell: " + e + ".", e);
         }
     }
@@ -315,12 +329,13 @@ final class LocalCloud implements AutoCloseable {
         return source;
     }
 
-    void deleteStemcell(String stemcellCid) {
+    @Override
+    public void deleteStemcell(String stemcellCid) {
         checkId("stemcell_cid", stemcellCid);
         synchronized (lock) {
             checkOpen();
             if (!stemcells.containsKey(stemcellCid)) {
-                throw new CloudException(CpiError.NOT_FOUND,
+                throw new BoshCloudException(CpiError.NOT_FOUND,
                         "Stemcell '" + stemcellCid + "' does not exist.");
             }
             deleteResource(Kind.STEMCELL, stemcellCid);
@@ -330,9 +345,10 @@ final class LocalCloud implements AutoCloseable {
 
     // ---------------------------------------------------------------- VMs
 
-    String createVm(String agentId, String stemcellCid, Map<String, Object> cloudProperties,
-            Map<String, Object> vmNetworks, List<String> diskCids,
-            Map<String, Object> environment) {
+    @Override
+    public List<Object> createVm(String agentId, String stemcellCid,
+            Map<String, Object> cloudProperties, Map<String, Object> vmNetworks,
+            List<String> diskCids, Map<String, Object> environment) {
         checkId("stemcell_cid", stemcellCid);
         for (String diskCid : diskCids) {
             checkId("disk_cids", diskCid);
@@ -341,17 +357,18 @@ final class LocalCloud implements AutoCloseable {
         synchronized (lock) {
             checkOpen();
             if (!stemcells.containsKey(stemcellCid)) {
-                throw new CloudException(VM_CREATION_FAILED, "Cannot create a VM for agent '"
+                throw new BoshCloudException(VM_CREATION_FAILED, "Cannot create a VM for agent '"
                         + agentId + "': stemcell '" + stemcellCid + "' does not exist.");
             }
             for (String diskCid : diskCids) {
                 if (!disks.containsKey(diskCid)) {
-                    throw new CloudException(VM_CREATION_FAILED, "Cannot create a VM for agent '"
-                            + agentId + "': disk '" + diskCid + "' in disk_cids does not exist.");
+                    throw new BoshCloudException(VM_CREATION_FAILED, "Cannot create a VM for"
+                            + " agent '" + agentId + "': disk '" + diskCid
+                            + "' in disk_cids does not exist.");
                 }
             }
             if (vms.size() >= settings.maxVms()) {
-                throw new CloudException(VM_CREATION_FAILED, "Cannot create a VM for agent '"
+                throw new BoshCloudException(VM_CREATION_FAILED, "Cannot create a VM for agent '"
                         + agentId + "': the cloud already holds " + vms.size()
                         + " VMs, its limit (maxVms).");
             }
@@ -373,23 +390,24 @@ final class LocalCloud implements AutoCloseable {
             } catch (IOException e) {
                 deleteQuietly(directory);
                 vms.remove(cid);
-                throw new CloudException(VM_CREATION_FAILED, "Cannot create a VM for agent '"
+                throw new BoshCloudException(VM_CREATION_FAILED, "Cannot create a VM for agent '"
                         + agentId + "': its directory '" + directory + "' cannot be written: " + e
                         + ".", e);
             }
             try {
                 startProcess(vm, 0, "Started on " + Instant.now() + ".");
-            } catch (CloudException e) {
+            } catch (BoshCloudException e) {
                 try {
                     deleteResource(Kind.VM, cid);
-                } catch (CloudException cleanup) {
+                } catch (BoshCloudException cleanup) {
                     e.addSuppressed(cleanup);
                 }
                 vms.remove(cid);
-                throw new CloudException(VM_CREATION_FAILED, "Cannot create a VM for agent '"
+                throw new BoshCloudException(VM_CREATION_FAILED, "Cannot create a VM for agent '"
                         + agentId + "': " + e.getMessage(), e);
             }
-            return cid;
+            // BOSH v2: the CPI answers with the network settings it applied; here, those asked for.
+            return List.of(cid, vmNetworks);
         }
     }
 
@@ -429,7 +447,7 @@ final class LocalCloud implements AutoCloseable {
                     "CPI_AGENT_ID", vm.agentId(),
                     "CPI_VM_DIR", directory.toString()));
         } catch (IOException | RuntimeException e) {
-            throw new CloudException(CpiError.CLOUD_ERROR, "Command " + vm.command()
+            throw new BoshCloudException(CpiError.CLOUD_ERROR, "Command " + vm.command()
                     + " of VM '" + vm.cid() + "' cannot be started: " + e.getMessage() + ".", e);
         }
         ProcessHandle handle = process.toHandle();
@@ -440,7 +458,7 @@ final class LocalCloud implements AutoCloseable {
         } catch (IOException e) {
             processes.remove(vm.cid());
             VmProcess.stopTree(handle, settings.stopGrace());
-            throw new CloudException(CpiError.CLOUD_ERROR, "The record of VM '" + vm.cid()
+            throw new BoshCloudException(CpiError.CLOUD_ERROR, "The record of VM '" + vm.cid()
                     + "' cannot be written: " + e + ".", e);
         }
         watch(vm.cid(), handle, process);
@@ -474,7 +492,8 @@ final class LocalCloud implements AutoCloseable {
         }
     }
 
-    void deleteVm(String vmCid) {
+    @Override
+    public void deleteVm(String vmCid) {
         checkId("vm_cid", vmCid);
         synchronized (lock) {
             checkOpen();
@@ -502,18 +521,20 @@ final class LocalCloud implements AutoCloseable {
             VmProcess.stopTree(handle, settings.stopGrace());
         } catch (IllegalStateException e) {
             processes.put(vmCid, handle);
-            throw new CloudException(CpiError.CLOUD_ERROR, "The process of VM '" + vmCid
+            throw new BoshCloudException(CpiError.CLOUD_ERROR, "The process of VM '" + vmCid
                     + "' cannot be ended: " + e.getMessage(), e);
         }
     }
 
-    boolean hasVm(String vmCid) {
+    @Override
+    public boolean hasVm(String vmCid) {
         checkId("vm_cid", vmCid);
         ProcessHandle handle = processes.get(vmCid);
         return vms.containsKey(vmCid) && handle != null && handle.isAlive();
     }
 
-    void rebootVm(String vmCid) {
+    @Override
+    public void rebootVm(String vmCid) {
         checkId("vm_cid", vmCid);
         synchronized (lock) {
             checkOpen();
@@ -521,7 +542,7 @@ final class LocalCloud implements AutoCloseable {
             stop(vmCid);
             try {
                 startProcess(vm, vm.reboots() + 1, "Rebooted on " + Instant.now() + ".");
-            } catch (CloudException e) {
+            } catch (BoshCloudException e) {
                 try {
                     save(vm.withState(EXITED, "Reboot on " + Instant.now() + " failed: "
                             + e.getMessage()));
@@ -533,7 +554,8 @@ final class LocalCloud implements AutoCloseable {
         }
     }
 
-    void setVmMetadata(String vmCid, Map<String, Object> metadata) {
+    @Override
+    public void setVmMetadata(String vmCid, Map<String, Object> metadata) {
         checkId("vm_cid", vmCid);
         synchronized (lock) {
             checkOpen();
@@ -546,13 +568,14 @@ final class LocalCloud implements AutoCloseable {
                 merged.putAll(metadata);
                 store.writeJson(file, merged);
             } catch (IOException e) {
-                throw new CloudException(CpiError.CLOUD_ERROR, "The metadata of VM '" + vmCid
+                throw new BoshCloudException(CpiError.CLOUD_ERROR, "The metadata of VM '" + vmCid
                         + "' cannot be written: " + e + ".", e);
             }
         }
     }
 
-    List<String> getDisks(String vmCid) {
+    @Override
+    public List<String> getDisks(String vmCid) {
         checkId("vm_cid", vmCid);
         existingVm(vmCid);
         return disks.values().stream().filter(disk -> vmCid.equals(disk.attachedTo()))
@@ -580,14 +603,26 @@ final class LocalCloud implements AutoCloseable {
         return Map.copyOf(processes);
     }
 
+    @Override
+    public Map<String, Object> calculateVmCloudProperties(long cpu, long ram,
+            long ephemeralDiskSize) {
+        Map<String, Object> properties = new LinkedHashMap<>();
+        properties.put("instance_type", "local." + cpu + "cpu." + ram + "mib");
+        properties.put("cpu", cpu);
+        properties.put("ram", ram);
+        properties.put("ephemeral_disk_size", ephemeralDiskSize);
+        return properties;
+    }
+
     // ---------------------------------------------------------------- disks
 
-    String createDisk(long sizeMib, Map<String, Object> cloudProperties, String vmCid) {
+    @Override
+    public String createDisk(long sizeMib, Map<String, Object> cloudProperties, String vmCid) {
         checkSize("Disk size " + sizeMib + " MiB", "size", sizeMib);
         if (vmCid != null) {
             checkId("vm_cid", vmCid);
             if (!vms.containsKey(vmCid)) {
-                throw new CloudException(VM_NOT_FOUND, "Cannot create a disk near VM '" + vmCid
+                throw new BoshCloudException(VM_NOT_FOUND, "Cannot create a disk near VM '" + vmCid
                         + "': VM '" + vmCid + "' does not exist.");
             }
         }
@@ -605,21 +640,22 @@ final class LocalCloud implements AutoCloseable {
             return cid;
         } catch (IOException | RuntimeException e) {
             deleteQuietly(directory);
-            if (e instanceof CloudException cloud) {
+            if (e instanceof BoshCloudException cloud) {
                 throw cloud;
             }
-            throw new CloudException(CpiError.CLOUD_ERROR, "Cannot create a disk of " + sizeMib
+            throw new BoshCloudException(CpiError.CLOUD_ERROR, "Cannot create a disk of " + sizeMib
                     + " MiB in '" + directory + "': " + e + ".", e);
         }
     }
 
-    void deleteDisk(String diskCid) {
+    @Override
+    public void deleteDisk(String diskCid) {
         checkId("disk_cid", diskCid);
         synchronized (lock) {
             checkOpen();
             Records.Disk disk = existingDisk(diskCid);
             if (disk.attachedTo() != null) {
-                throw new CloudException(CpiError.CLOUD_ERROR, "Disk '" + diskCid
+                throw new BoshCloudException(CpiError.CLOUD_ERROR, "Disk '" + diskCid
                         + "' is attached to VM '" + disk.attachedTo() + "'; detach it first.");
             }
             deleteResource(Kind.DISK, diskCid);
@@ -627,12 +663,24 @@ final class LocalCloud implements AutoCloseable {
         }
     }
 
-    boolean hasDisk(String diskCid) {
+    @Override
+    public boolean hasDisk(String diskCid) {
         checkId("disk_cid", diskCid);
         return disks.containsKey(diskCid);
     }
 
-    void resizeDisk(String diskCid, long newSizeMib, Map<String, Object> cloudProperties) {
+    @Override
+    public void resizeDisk(String diskCid, long newSize) {
+        resizeDisk(diskCid, newSize, null);
+    }
+
+    @Override
+    public void updateDisk(String diskCid, long newSize, Map<String, Object> cloudProperties) {
+        resizeDisk(diskCid, newSize, cloudProperties);
+    }
+
+    /** Grows a disk, and replaces its cloud properties unless they are null. */
+    private void resizeDisk(String diskCid, long newSizeMib, Map<String, Object> cloudProperties) {
         checkId("disk_cid", diskCid);
         synchronized (lock) {
             checkOpen();
@@ -640,7 +688,7 @@ final class LocalCloud implements AutoCloseable {
             checkSize("New size " + newSizeMib + " MiB of disk '" + diskCid + "'", "new_size",
                     newSizeMib);
             if (newSizeMib < disk.sizeMib()) {
-                throw new CloudException(CpiError.NOT_SUPPORTED, "Disk '" + diskCid + "' is "
+                throw new BoshCloudException(CpiError.NOT_SUPPORTED, "Disk '" + diskCid + "' is "
                         + disk.sizeMib() + " MiB; shrinking it to " + newSizeMib
                         + " MiB is not supported.");
             }
@@ -649,7 +697,7 @@ final class LocalCloud implements AutoCloseable {
                 // next start trims back to the recorded size.
                 Store.grow(diskFile(diskCid), newSizeMib * MIB);
             } catch (IOException e) {
-                throw new CloudException(CpiError.CLOUD_ERROR, "Disk '" + diskCid
+                throw new BoshCloudException(CpiError.CLOUD_ERROR, "Disk '" + diskCid
                         + "' cannot grow to " + newSizeMib + " MiB: " + e + ".", e);
             }
             saveDisk(disk.withSize(newSizeMib,
@@ -657,7 +705,8 @@ final class LocalCloud implements AutoCloseable {
         }
     }
 
-    String attachDisk(String vmCid, String diskCid) {
+    @Override
+    public String attachDisk(String vmCid, String diskCid) {
         checkId("vm_cid", vmCid);
         checkId("disk_cid", diskCid);
         synchronized (lock) {
@@ -669,7 +718,7 @@ final class LocalCloud implements AutoCloseable {
                 return disk.device();
             }
             if (disk.attachedTo() != null) {
-                throw new CloudException(CpiError.CLOUD_ERROR, "Cannot attach disk '" + diskCid
+                throw new BoshCloudException(CpiError.CLOUD_ERROR, "Cannot attach disk '" + diskCid
                         + "' to VM '" + vmCid + "': it is attached to VM '" + disk.attachedTo()
                         + "'; detach it first.");
             }
@@ -677,7 +726,7 @@ final class LocalCloud implements AutoCloseable {
             try {
                 link(vmCid, diskCid);
             } catch (IOException e) {
-                throw new CloudException(CpiError.CLOUD_ERROR, "Cannot expose disk '" + diskCid
+                throw new BoshCloudException(CpiError.CLOUD_ERROR, "Cannot expose disk '" + diskCid
                         + "' in the directory of VM '" + vmCid + "': " + e + ".", e);
             }
             saveDisk(disk.withAttachment(vmCid, device));
@@ -685,7 +734,8 @@ final class LocalCloud implements AutoCloseable {
         }
     }
 
-    void detachDisk(String vmCid, String diskCid) {
+    @Override
+    public void detachDisk(String vmCid, String diskCid) {
         checkId("vm_cid", vmCid);
         checkId("disk_cid", diskCid);
         synchronized (lock) {
@@ -693,7 +743,7 @@ final class LocalCloud implements AutoCloseable {
             existingVm(vmCid);
             Records.Disk disk = existingDisk(diskCid);
             if (!vmCid.equals(disk.attachedTo())) {
-                throw new CloudException(DISK_NOT_ATTACHED, "Disk '" + diskCid
+                throw new BoshCloudException(DISK_NOT_ATTACHED, "Disk '" + diskCid
                         + "' is not attached to VM '" + vmCid + "'"
                         + (disk.attachedTo() == null ? "." : "; it is attached to VM '"
                                 + disk.attachedTo() + "'."));
@@ -709,7 +759,8 @@ final class LocalCloud implements AutoCloseable {
         }
     }
 
-    void setDiskMetadata(String diskCid, Map<String, Object> metadata) {
+    @Override
+    public void setDiskMetadata(String diskCid, Map<String, Object> metadata) {
         checkId("disk_cid", diskCid);
         synchronized (lock) {
             checkOpen();
@@ -740,7 +791,8 @@ final class LocalCloud implements AutoCloseable {
 
     // ---------------------------------------------------------------- snapshots
 
-    String snapshotDisk(String diskCid, Map<String, Object> metadata) {
+    @Override
+    public String snapshotDisk(String diskCid, Map<String, Object> metadata) {
         checkId("disk_cid", diskCid);
         synchronized (lock) {
             checkOpen();
@@ -757,18 +809,19 @@ final class LocalCloud implements AutoCloseable {
                 return cid;
             } catch (IOException e) {
                 deleteQuietly(directory);
-                throw new CloudException(CpiError.CLOUD_ERROR, "Cannot snapshot disk '" + diskCid
-                        + "': " + e + ".", e);
+                throw new BoshCloudException(CpiError.CLOUD_ERROR, "Cannot snapshot disk '"
+                        + diskCid + "': " + e + ".", e);
             }
         }
     }
 
-    void deleteSnapshot(String snapshotCid) {
+    @Override
+    public void deleteSnapshot(String snapshotCid) {
         checkId("snapshot_cid", snapshotCid);
         synchronized (lock) {
             checkOpen();
             if (!snapshots.containsKey(snapshotCid)) {
-                throw new CloudException(CpiError.NOT_FOUND,
+                throw new BoshCloudException(CpiError.NOT_FOUND,
                         "Snapshot '" + snapshotCid + "' does not exist.");
             }
             deleteResource(Kind.SNAPSHOT, snapshotCid);
@@ -778,31 +831,33 @@ final class LocalCloud implements AutoCloseable {
 
     // ---------------------------------------------------------------- networks
 
-    String createNetwork(Map<String, Object> definition) {
+    @Override
+    public List<Object> createNetwork(Map<String, Object> networkDefinition) {
         synchronized (lock) {
             checkOpen();
             String cid = newCid("network");
             Path directory = store.directory(Kind.NETWORK, cid);
             try {
                 Files.createDirectory(directory);
-                Records.Network network = new Records.Network(cid, copy(definition), now());
+                Records.Network network = new Records.Network(cid, copy(networkDefinition), now());
                 store.writeJson(store.record(Kind.NETWORK, cid), network);
                 networks.put(cid, network);
-                return cid;
+                return List.of(cid, Map.of());
             } catch (IOException e) {
                 deleteQuietly(directory);
-                throw new CloudException(CpiError.CLOUD_ERROR, "Cannot create a network in '"
+                throw new BoshCloudException(CpiError.CLOUD_ERROR, "Cannot create a network in '"
                         + directory + "': " + e + ".", e);
             }
         }
     }
 
-    void deleteNetwork(String networkCid) {
+    @Override
+    public void deleteNetwork(String networkCid) {
         checkId("network_cid", networkCid);
         synchronized (lock) {
             checkOpen();
             if (!networks.containsKey(networkCid)) {
-                throw new CloudException(CpiError.NOT_FOUND,
+                throw new BoshCloudException(CpiError.NOT_FOUND,
                         "Network '" + networkCid + "' does not exist.");
             }
             deleteResource(Kind.NETWORK, networkCid);
@@ -849,7 +904,7 @@ final class LocalCloud implements AutoCloseable {
 
     private void checkOpen() {
         if (closed) {
-            throw new CloudException(CpiError.UNAVAILABLE, "The local cloud in '" + store.root()
+            throw new BoshCloudException(CpiError.UNAVAILABLE, "The local cloud in '" + store.root()
                     + "' is closed.");
         }
     }
@@ -866,7 +921,7 @@ final class LocalCloud implements AutoCloseable {
     private Records.Vm existingVm(String vmCid) {
         Records.Vm vm = vms.get(vmCid);
         if (vm == null) {
-            throw new CloudException(VM_NOT_FOUND, "VM '" + vmCid + "' does not exist.");
+            throw new BoshCloudException(VM_NOT_FOUND, "VM '" + vmCid + "' does not exist.");
         }
         return vm;
     }
@@ -874,7 +929,7 @@ final class LocalCloud implements AutoCloseable {
     private Records.Disk existingDisk(String diskCid) {
         Records.Disk disk = disks.get(diskCid);
         if (disk == null) {
-            throw new CloudException(DISK_NOT_FOUND, "Disk '" + diskCid + "' does not exist.");
+            throw new BoshCloudException(DISK_NOT_FOUND, "Disk '" + diskCid + "' does not exist.");
         }
         return disk;
     }
@@ -896,7 +951,7 @@ final class LocalCloud implements AutoCloseable {
         try {
             store.writeJson(store.record(Kind.DISK, disk.cid()), disk);
         } catch (IOException e) {
-            throw new CloudException(CpiError.CLOUD_ERROR, "The record of disk '" + disk.cid()
+            throw new BoshCloudException(CpiError.CLOUD_ERROR, "The record of disk '" + disk.cid()
                     + "' cannot be written: " + e + ".", e);
         }
         disks.put(disk.cid(), disk);
@@ -909,7 +964,7 @@ final class LocalCloud implements AutoCloseable {
             Files.deleteIfExists(record);
             Store.syncDirectory(record.getParent());
         } catch (IOException e) {
-            throw new CloudException(CpiError.CLOUD_ERROR, kind.label + " '" + cid
+            throw new BoshCloudException(CpiError.CLOUD_ERROR, kind.label + " '" + cid
                     + "' cannot be deleted: " + e + ".", e);
         }
         deleteQuietly(store.directory(kind, cid));
@@ -984,7 +1039,7 @@ final class LocalCloud implements AutoCloseable {
                 });
     }
 
-    private static CloudException invalid(String message) {
-        return new CloudException(CpiError.INVALID_PARAMETER, message);
+    private static BoshCloudException invalid(String message) {
+        return new BoshCloudException(CpiError.INVALID_PARAMETER, message);
     }
 }

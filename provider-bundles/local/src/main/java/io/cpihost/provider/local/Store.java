@@ -31,6 +31,9 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 
+import io.cpihost.api.CpiError;
+import io.cpihost.api.bosh.BoshCloudException;
+
 /**
  * The store directory: where every resource lives, and the only place the provider writes.
  *
@@ -239,7 +242,7 @@ final class Store {
             for (int n; (n = in.read(buffer)) > 0;) {
                 copied += n;
                 if (copied > maxBytes) {
-                    throw new CloudException(io.cpihost.api.CpiError.INVALID_PARAMETER, what
+                    throw new BoshCloudException(CpiError.INVALID_PARAMETER, what
                             + " is larger than " + maxBytes / (1024 * 1024)
                             + " MiB, the limit (maxStemcellSizeMib).");
                 }

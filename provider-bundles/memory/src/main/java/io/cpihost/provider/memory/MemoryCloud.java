@@ -12,6 +12,8 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 
 import io.cpihost.api.CpiError;
+import io.cpihost.api.bosh.BoshCloud;
+import io.cpihost.api.bosh.BoshCloudException;
 
 /**
  * The state of the in-memory cloud: stemcells, VMs, disks, snapshots and networks, with the
@@ -21,9 +23,9 @@ import io.cpihost.api.CpiError;
  * <p>Thread-safe. Every change happens under one lock, so rules that span several resources
  * hold at every moment; the resource maps are concurrent so that existence checks
  * ({@code has_vm}, {@code has_disk}) read without taking the lock. Refusals are thrown as
- * {@link CloudException}s whose message names the resource.
+ * {@link BoshCloudException}s whose message names the resource.
  */
-final class MemoryCloud {
+final class MemoryCloud implements BoshCloud {
 
     /** BOSH's error type for an unknown VM. */
     static final String VM_NOT_FOUND = "Bosh::Clouds::VMNotFound";
@@ -33,6 +35,12 @@ final class MemoryCloud {
     static final String VM_CREATION_FAILED = "Bosh::Clouds::VMCreationFailed";
     /** BOSH's error type for detaching a disk that is not attached to the VM. */
     static final String DISK_NOT_ATTACHED = "Bosh::Clouds::DiskNotAttached";
+
+    /** The only stemcell format the memory cloud accepts. */
+    static final String STEMCELL_FORMAT = "memory-raw";
+
+    private static final Map<String, Object> INFO =
+            Map.of("api_version", 2, "stemcell_formats", List.of(STEMCELL_FORMAT));
 
     private final long maxDiskSizeMib;
     private final int maxVms;
@@ -64,9 +72,15 @@ final class MemoryCloud {
         this.maxVms = maxVms;
     }
 
+    @Override
+    public Map<String, Object> info() {
+        return INFO;
+    }
+
     // ---------------------------------------------------------------- stemcells
 
-    String createStemcell(String imagePath, Map<String, Object> cloudProperties) {
+    @Override
+    public String createStemcell(String imagePath, Map<String, Object> cloudProperties) {
         Stemcell stemcell = new Stemcell(newCid("stemcell"), imagePath, freeze(cloudProperties));
         synchronized (lock) {
             stemcells.put(stemcell.cid(), stemcell);
@@ -74,10 +88,11 @@ final class MemoryCloud {
         return stemcell.cid();
     }
 
-    void deleteStemcell(String stemcellCid) {
+    @Override
+    public void deleteStemcell(String stemcellCid) {
         synchronized (lock) {
             if (stemcells.remove(stemcellCid) == null) {
-                throw new CloudException(CpiError.NOT_FOUND,
+                throw new BoshCloudException(CpiError.NOT_FOUND,
                         "Stemcell '" + stemcellCid + "' does not exist.");
             }
         }
@@ -85,33 +100,39 @@ final class MemoryCloud {
 
     // ---------------------------------------------------------------- VMs
 
-    String createVm(String agentId, String stemcellCid, Map<String, Object> cloudProperties,
-            Map<String, Object> vmNetworks, List<String> diskCids,
-            Map<String, Object> environment) {
+    @Override
+    public List<Object> createVm(String agentId, String stemcellCid,
+            Map<String, Object> cloudProperties, Map<String, Object> vmNetworks,
+            List<String> diskCids, Map<String, Object> environment) {
         synchronized (lock) {
             if (!stemcells.containsKey(stemcellCid)) {
-                throw new CloudException(VM_CREATION_FAILED, "Cannot create a VM for agent '"
+                throw new BoshCloudException(VM_CREATION_FAILED, "Cannot create a VM for agent '"
                         + agentId + "': stemcell '" + stemcellCid + "' does not exist.");
             }
             for (String diskCid : diskCids) {
                 if (!disks.containsKey(diskCid)) {
-                    throw new CloudException(VM_CREATION_FAILED, "Cannot create a VM for agent '"
-                            + agentId + "': disk '" + diskCid + "' in disk_cids does not exist.");
+                    throw new BoshCloudException(VM_CREATION_FAILED, "Cannot create a VM for"
+                            + " agent '" + agentId + "': disk '" + diskCid
+                            + "' in disk_cids does not exist.");
                 }
             }
             if (vms.size() >= maxVms) {
-                throw new CloudException(VM_CREATION_FAILED, "Cannot create a VM for agent '"
+                throw new BoshCloudException(VM_CREATION_FAILED, "Cannot create a VM for agent '"
                         + agentId + "': the cloud already holds " + vms.size()
                         + " VMs, its limit (maxVms).");
             }
             String cid = newCid("vm");
-            vms.put(cid, new Vm(cid, agentId, stemcellCid, freeze(cloudProperties),
-                    freeze(vmNetworks), List.copyOf(diskCids), freeze(environment)));
-            return cid;
+            Vm vm = new Vm(cid, agentId, stemcellCid, freeze(cloudProperties), freeze(vmNetworks),
+                    List.copyOf(diskCids), freeze(environment));
+            vms.put(cid, vm);
+            // BOSH v2: the CPI answers with the network settings it applied; here, those asked
+            // for (the frozen copy, so that callers cannot change the stored ones through it).
+            return List.of(cid, vm.networks);
         }
     }
 
-    void deleteVm(String vmCid) {
+    @Override
+    public void deleteVm(String vmCid) {
         synchronized (lock) {
             Vm vm = vms.remove(vmCid);
             if (vm == null) {
@@ -124,17 +145,20 @@ final class MemoryCloud {
         }
     }
 
-    boolean hasVm(String vmCid) {
+    @Override
+    public boolean hasVm(String vmCid) {
         return vms.containsKey(vmCid);
     }
 
-    void rebootVm(String vmCid) {
+    @Override
+    public void rebootVm(String vmCid) {
         synchronized (lock) {
             existingVm(vmCid).reboots++;
         }
     }
 
-    void setVmMetadata(String vmCid, Map<String, Object> metadata) {
+    @Override
+    public void setVmMetadata(String vmCid, Map<String, Object> metadata) {
         synchronized (lock) {
             // Merged like cloud tags: later keys win, earlier keys stay.
             existingVm(vmCid).metadata.putAll(freeze(metadata));
@@ -154,13 +178,25 @@ final class MemoryCloud {
         }
     }
 
+    @Override
+    public Map<String, Object> calculateVmCloudProperties(long cpu, long ram,
+            long ephemeralDiskSize) {
+        Map<String, Object> properties = new LinkedHashMap<>();
+        properties.put("instance_type", "memory." + cpu + "cpu." + ram + "mib");
+        properties.put("cpu", cpu);
+        properties.put("ram", ram);
+        properties.put("ephemeral_disk_size", ephemeralDiskSize);
+        return properties;
+    }
+
     // ---------------------------------------------------------------- disks
 
-    String createDisk(long sizeMib, Map<String, Object> cloudProperties, String vmCid) {
+    @Override
+    public String createDisk(long sizeMib, Map<String, Object> cloudProperties, String vmCid) {
         checkSize("Disk size " + sizeMib + " MiB", "size", sizeMib);
         synchronized (lock) {
             if (vmCid != null && !vms.containsKey(vmCid)) {
-                throw new CloudException(VM_NOT_FOUND, "Cannot create a disk near VM '" + vmCid
+                throw new BoshCloudException(VM_NOT_FOUND, "Cannot create a disk near VM '" + vmCid
                         + "': VM '" + vmCid + "' does not exist.");
             }
             String cid = newCid("disk");
@@ -169,29 +205,33 @@ final class MemoryCloud {
         }
     }
 
-    void deleteDisk(String diskCid) {
+    @Override
+    public void deleteDisk(String diskCid) {
         synchronized (lock) {
             Disk disk = existingDisk(diskCid);
             if (disk.attachedTo != null) {
-                throw new CloudException(CpiError.CLOUD_ERROR, "Disk '" + diskCid
+                throw new BoshCloudException(CpiError.CLOUD_ERROR, "Disk '" + diskCid
                         + "' is attached to VM '" + disk.attachedTo + "'; detach it first.");
             }
             disks.remove(diskCid);
         }
     }
 
-    boolean hasDisk(String diskCid) {
+    @Override
+    public boolean hasDisk(String diskCid) {
         return disks.containsKey(diskCid);
     }
 
-    void resizeDisk(String diskCid, long newSizeMib) {
+    @Override
+    public void resizeDisk(String diskCid, long newSizeMib) {
         synchronized (lock) {
             Disk disk = existingDisk(diskCid);
             disk.sizeMib = checkNewSize(disk, newSizeMib);
         }
     }
 
-    void updateDisk(String diskCid, long newSizeMib, Map<String, Object> cloudProperties) {
+    @Override
+    public void updateDisk(String diskCid, long newSizeMib, Map<String, Object> cloudProperties) {
         synchronized (lock) {
             Disk disk = existingDisk(diskCid);
             disk.sizeMib = checkNewSize(disk, newSizeMib);
@@ -199,7 +239,8 @@ final class MemoryCloud {
         }
     }
 
-    String attachDisk(String vmCid, String diskCid) {
+    @Override
+    public String attachDisk(String vmCid, String diskCid) {
         synchronized (lock) {
             Vm vm = existingVm(vmCid);
             Disk disk = existingDisk(diskCid);
@@ -208,7 +249,7 @@ final class MemoryCloud {
                 return vm.attached.get(diskCid);
             }
             if (disk.attachedTo != null) {
-                throw new CloudException(CpiError.CLOUD_ERROR, "Cannot attach disk '" + diskCid
+                throw new BoshCloudException(CpiError.CLOUD_ERROR, "Cannot attach disk '" + diskCid
                         + "' to VM '" + vmCid + "': it is attached to VM '" + disk.attachedTo
                         + "'; detach it first.");
             }
@@ -219,12 +260,13 @@ final class MemoryCloud {
         }
     }
 
-    void detachDisk(String vmCid, String diskCid) {
+    @Override
+    public void detachDisk(String vmCid, String diskCid) {
         synchronized (lock) {
             Vm vm = existingVm(vmCid);
             Disk disk = existingDisk(diskCid);
             if (!vmCid.equals(disk.attachedTo)) {
-                throw new CloudException(DISK_NOT_ATTACHED, "Disk '" + diskCid
+                throw new BoshCloudException(DISK_NOT_ATTACHED, "Disk '" + diskCid
                         + "' is not attached to VM '" + vmCid + "'"
                         + (disk.attachedTo == null ? "." : "; it is attached to VM '"
                                 + disk.attachedTo + "'."));
@@ -234,13 +276,15 @@ final class MemoryCloud {
         }
     }
 
-    void setDiskMetadata(String diskCid, Map<String, Object> metadata) {
+    @Override
+    public void setDiskMetadata(String diskCid, Map<String, Object> metadata) {
         synchronized (lock) {
             existingDisk(diskCid).metadata.putAll(freeze(metadata));
         }
     }
 
-    List<String> getDisks(String vmCid) {
+    @Override
+    public List<String> getDisks(String vmCid) {
         synchronized (lock) {
             return List.copyOf(existingVm(vmCid).attached.keySet());
         }
@@ -261,7 +305,8 @@ final class MemoryCloud {
 
     // ---------------------------------------------------------------- snapshots
 
-    String snapshotDisk(String diskCid, Map<String, Object> metadata) {
+    @Override
+    public String snapshotDisk(String diskCid, Map<String, Object> metadata) {
         synchronized (lock) {
             Disk disk = existingDisk(diskCid);
             String cid = newCid("snapshot");
@@ -270,10 +315,11 @@ final class MemoryCloud {
         }
     }
 
-    void deleteSnapshot(String snapshotCid) {
+    @Override
+    public void deleteSnapshot(String snapshotCid) {
         synchronized (lock) {
             if (snapshots.remove(snapshotCid) == null) {
-                throw new CloudException(CpiError.NOT_FOUND,
+                throw new BoshCloudException(CpiError.NOT_FOUND,
                         "Snapshot '" + snapshotCid + "' does not exist.");
             }
         }
@@ -281,19 +327,21 @@ final class MemoryCloud {
 
     // ---------------------------------------------------------------- networks
 
-    String createNetwork(Map<String, Object> definition) {
+    @Override
+    public List<Object> createNetwork(Map<String, Object> networkDefinition) {
         String cid = newCid("network");
-        Map<String, Object> frozen = freeze(definition);
+        Map<String, Object> frozen = freeze(networkDefinition);
         synchronized (lock) {
             networks.put(cid, frozen);
         }
-        return cid;
+        return List.of(cid, Map.of());
     }
 
-    void deleteNetwork(String networkCid) {
+    @Override
+    public void deleteNetwork(String networkCid) {
         synchronized (lock) {
             if (networks.remove(networkCid) == null) {
-                throw new CloudException(CpiError.NOT_FOUND,
+                throw new BoshCloudException(CpiError.NOT_FOUND,
                         "Network '" + networkCid + "' does not exist.");
             }
         }
@@ -342,21 +390,21 @@ final class MemoryCloud {
         return vm;
     }
 
-    private static CloudException vmNotFound(String vmCid) {
-        return new CloudException(VM_NOT_FOUND, "VM '" + vmCid + "' does not exist.");
+    private static BoshCloudException vmNotFound(String vmCid) {
+        return new BoshCloudException(VM_NOT_FOUND, "VM '" + vmCid + "' does not exist.");
     }
 
     private Disk existingDisk(String diskCid) {
         Disk disk = disks.get(diskCid);
         if (disk == null) {
-            throw new CloudException(DISK_NOT_FOUND, "Disk '" + diskCid + "' does not exist.");
+            throw new BoshCloudException(DISK_NOT_FOUND, "Disk '" + diskCid + "' does not exist.");
         }
         return disk;
     }
 
     private void checkSize(String subject, String parameter, long sizeMib) {
         if (sizeMib < 1 || sizeMib > maxDiskSizeMib) {
-            throw new CloudException(CpiError.INVALID_PARAMETER, subject
+            throw new BoshCloudException(CpiError.INVALID_PARAMETER, subject
                     + " is out of range: parameter '" + parameter + "' must be between 1 and "
                     + maxDiskSizeMib + " MiB.");
         }
@@ -366,7 +414,7 @@ final class MemoryCloud {
         checkSize("New size " + newSizeMib + " MiB of disk '" + disk.cid + "'", "new_size",
                 newSizeMib);
         if (newSizeMib < disk.sizeMib) {
-            throw new CloudException(CpiError.NOT_SUPPORTED, "Disk '" + disk.cid + "' is "
+            throw new BoshCloudException(CpiError.NOT_SUPPORTED, "Disk '" + disk.cid + "' is "
                     + disk.sizeMib + " MiB; shrinking it to " + newSizeMib
                     + " MiB is not supported.");
         }

@@ -1,14 +1,8 @@
 package io.cpihost.provider.memory;
 
-import java.math.BigDecimal;
-import java.math.BigInteger;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.Function;
-import java.util.stream.Collectors;
 
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -20,10 +14,9 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 import io.cpihost.api.ActionDefinition;
 import io.cpihost.api.ActionResult;
 import io.cpihost.api.CallContext;
-import io.cpihost.api.CpiError;
 import io.cpihost.api.CpiExtension;
-import io.cpihost.api.ParameterDefinition.Type;
 import io.cpihost.api.bosh.BoshCpi;
+import io.cpihost.api.bosh.BoshCpiAdapter;
 
 /**
  * An in-memory cloud with the BOSH CPI v2 action set: the test driver of CPI Host.
@@ -45,17 +38,8 @@ public final class MemoryCpiExtension implements CpiExtension {
     /** The extension name without configuration. */
     public static final String DEFAULT_NAME = "memory";
 
-    /** The only stemcell format the memory cloud accepts. */
-    static final String STEMCELL_FORMAT = "memory-raw";
-
-    private static final Map<String, Object> INFO =
-            Map.of("api_version", 2, "stemcell_formats", List.of(STEMCELL_FORMAT));
-
     /** The BOSH CPI v2 actions, each with its parameters in BOSH's positional order. */
     static final List<ActionDefinition> ACTIONS = BoshCpi.v2();
-
-    private static final Map<String, ActionDefinition> ACTIONS_BY_NAME = ACTIONS.stream()
-            .collect(Collectors.toUnmodifiableMap(ActionDefinition::name, Function.identity()));
 
     private final String name;
     private final MemoryCloud cloud;
@@ -135,7 +119,7 @@ public final class MemoryCpiExtension implements CpiExtension {
 
     @Override
     public Optional<ActionDefinition> actionDefinition(String action) {
-        return Optional.ofNullable(action == null ? null : ACTIONS_BY_NAME.get(action));
+        return BoshCpiAdapter.actionDefinition(action);
     }
 
     /**
@@ -149,276 +133,6 @@ public final class MemoryCpiExtension implements CpiExtension {
 
     @Override
     public ActionResult execute(String action, Map<String, Object> params, CallContext context) {
-        ActionDefinition definition = action == null ? null : ACTIONS_BY_NAME.get(action);
-        if (definition == null) {
-            return ActionResult.failure(CpiError.NOT_IMPLEMENTED,
-                    "Extension '" + name + "' has no action '" + action + "'.");
-        }
-        // The registry checks this already; repeated here because callers holding the service
-        // directly (CpiRegistry.find) bypass the registry.
-        if (context != null && context.readOnly() && !definition.readOnly()) {
-            return ActionResult.failure(CpiError.READ_ONLY, "Action '" + action + "' of extension '"
-                    + name + "' changes the cloud; a read-only call cannot run it.");
-        }
-        try {
-            return ActionResult.success(dispatch(action, params == null ? Map.of() : params));
-        } catch (CloudException e) {
-            return ActionResult.failure(e.error());
-        } catch (RuntimeException | StackOverflowError e) {
-            // A bug of ours, or absurdly nested parameters overflowing the copy: report it as a
-            // result, because the contract is that execute never throws.
-            return ActionResult.failure(CpiError.INTERNAL, "Action '" + action + "' of extension '"
-                    + name + "' failed unexpectedly: " + e + ".");
-        }
-    }
-
-    private Object dispatch(String action, Map<String, Object> params) {
-        return switch (action) {
-            case "info" -> INFO;
-            case "create_stemcell" -> createStemcell(params);
-            case "delete_stemcell" -> deleteStemcell(params);
-            case "create_vm" -> createVm(params);
-            case "delete_vm" -> deleteVm(params);
-            case "has_vm" -> hasVm(params);
-            case "reboot_vm" -> rebootVm(params);
-            case "set_vm_metadata" -> setVmMetadata(params);
-            case "calculate_vm_cloud_properties" -> calculateVmCloudProperties(params);
-            case "create_disk" -> createDisk(params);
-            case "delete_disk" -> deleteDisk(params);
-            case "resize_disk" -> resizeDisk(params);
-            case "update_disk" -> updateDisk(params);
-            case "has_disk" -> hasDisk(params);
-            case "attach_disk" -> attachDisk(params);
-            case "detach_disk" -> detachDisk(params);
-            case "set_disk_metadata" -> setDiskMetadata(params);
-            case "get_disks" -> getDisks(params);
-            case "snapshot_disk" -> snapshotDisk(params);
-            case "delete_snapshot" -> deleteSnapshot(params);
-            case "create_network" -> createNetwork(params);
-            case "delete_network" -> deleteNetwork(params);
-            // Only reachable when ACTIONS gains an action this switch lacks.
-            default -> throw new CloudException(CpiError.NOT_IMPLEMENTED, "Extension '" + name
-                    + "' declares action '" + action + "' but does not implement it.");
-        };
-    }
-
-    // ---------------------------------------------------------------- actions
-
-    private Object createStemcell(Map<String, Object> params) {
-        return cloud.createStemcell(string(params, "image_path"),
-                object(params, "cloud_properties"));
-    }
-
-    private Object deleteStemcell(Map<String, Object> params) {
-        cloud.deleteStemcell(string(params, "stemcell_cid"));
-        return null;
-    }
-
-    private Object createVm(Map<String, Object> params) {
-        Map<String, Object> networks = object(params, "networks");
-        String vmCid = cloud.createVm(string(params, "agent_id"), string(params, "stemcell_cid"),
-                object(params, "cloud_properties"), networks, stringList(params, "disk_cids"),
-                optionalObject(params, "environment"));
-        // BOSH v2: the CPI answers with the network settings it applied; here, those asked for.
-        return List.of(vmCid, MemoryCloud.freeze(networks));
-    }
-
-    private Object deleteVm(Map<String, Object> params) {
-        cloud.deleteVm(string(params, "vm_cid"));
-        return null;
-    }
-
-    private Object hasVm(Map<String, Object> params) {
-        return cloud.hasVm(string(params, "vm_cid"));
-    }
-
-    private Object rebootVm(Map<String, Object> params) {
-        cloud.rebootVm(string(params, "vm_cid"));
-        return null;
-    }
-
-    private Object setVmMetadata(Map<String, Object> params) {
-        cloud.setVmMetadata(string(params, "vm_cid"), object(params, "metadata"));
-        return null;
-    }
-
-    private Object calculateVmCloudProperties(Map<String, Object> params) {
-        Map<String, Object> size = object(params, "desired_instance_size");
-        long cpu = positiveField(size, "cpu");
-        long ram = positiveField(size, "ram");
-        long ephemeralDisk = positiveField(size, "ephemeral_disk_size");
-        Map<String, Object> properties = new LinkedHashMap<>();
-        properties.put("instance_type", "memory." + cpu + "cpu." + ram + "mib");
-        properties.put("cpu", cpu);
-        properties.put("ram", ram);
-        properties.put("ephemeral_disk_size", ephemeralDisk);
-        return properties;
-    }
-
-    private Object createDisk(Map<String, Object> params) {
-        return cloud.createDisk(integer(params, "size"), object(params, "cloud_properties"),
-                optionalString(params, "vm_cid"));
-    }
-
-    private Object deleteDisk(Map<String, Object> params) {
-        cloud.deleteDisk(string(params, "disk_cid"));
-        return null;
-    }
-
-    private Object resizeDisk(Map<String, Object> params) {
-        cloud.resizeDisk(string(params, "disk_cid"), integer(params, "new_size"));
-        return null;
-    }
-
-    private Object updateDisk(Map<String, Object> params) {
-        cloud.updateDisk(string(params, "disk_cid"), integer(params, "new_size"),
-                object(params, "cloud_properties"));
-        return null;
-    }
-
-    private Object hasDisk(Map<String, Object> params) {
-        return cloud.hasDisk(string(params, "disk_cid"));
-    }
-
-    private Object attachDisk(Map<String, Object> params) {
-        return cloud.attachDisk(string(params, "vm_cid"), string(params, "disk_cid"));
-    }
-
-    private Object detachDisk(Map<String, Object> params) {
-        cloud.detachDisk(string(params, "vm_cid"), string(params, "disk_cid"));
-        return null;
-    }
-
-    private Object setDiskMetadata(Map<String, Object> params) {
-        cloud.setDiskMetadata(string(params, "disk_cid"), object(params, "metadata"));
-        return null;
-    }
-
-    private Object getDisks(Map<String, Object> params) {
-        return cloud.getDisks(string(params, "vm_cid"));
-    }
-
-    private Object snapshotDisk(Map<String, Object> params) {
-        return cloud.snapshotDisk(string(params, "disk_cid"), object(params, "metadata"));
-    }
-
-    private Object deleteSnapshot(Map<String, Object> params) {
-        cloud.deleteSnapshot(string(params, "snapshot_cid"));
-        return null;
-    }
-
-    private Object createNetwork(Map<String, Object> params) {
-        return List.of(cloud.createNetwork(object(params, "network_definition")), Map.of());
-    }
-
-    private Object deleteNetwork(Map<String, Object> params) {
-        cloud.deleteNetwork(string(params, "network_cid"));
-        return null;
-    }
-
-    // ---------------------------------------------------------------- parameters
-    // The registry has checked names and types against ACTIONS; these checks only matter for
-    // callers that hold the service directly, and turn their mistakes into errors, not exceptions.
-
-
-    private static Object value(Map<String, Object> params, String parameter, Type type,
-            boolean required) {
-        Object value = params.get(parameter);
-        if (value == null) {
-            if (required) {
-                throw invalid("Parameter '" + parameter + "' is missing; it must be "
-                        + type.phrase() + ".");
-            }
-            return null;
-        }
-        if (!type.matches(value)) {
-            throw invalid("Parameter '" + parameter + "' must be " + type.phrase() + ", not "
-                    + Type.describe(value) + ".");
-        }
-        return value;
-    }
-
-    private static String string(Map<String, Object> params, String parameter) {
-        return (String) value(params, parameter, Type.STRING, true);
-    }
-
-    private static String optionalString(Map<String, Object> params, String parameter) {
-        return (String) value(params, parameter, Type.STRING, false);
-    }
-
-    @SuppressWarnings("unchecked")
-    private static Map<String, Object> object(Map<String, Object> params, String parameter) {
-        return (Map<String, Object>) value(params, parameter, Type.OBJECT, true);
-    }
-
-    @SuppressWarnings("unchecked")
-    private static Map<String, Object> optionalObject(Map<String, Object> params,
-            String parameter) {
-        return (Map<String, Object>) value(params, parameter, Type.OBJECT, false);
-    }
-
-    /** An optional array of strings; absent or null is an empty list. */
-    private static List<String> stringList(Map<String, Object> params, String parameter) {
-        List<?> list = (List<?>) value(params, parameter, Type.ARRAY, false);
-        List<String> strings = new ArrayList<>();
-        if (list != null) {
-            for (int i = 0; i < list.size(); i++) {
-                if (!(list.get(i) instanceof String)) {
-                    throw invalid("Element " + i + " of parameter '" + parameter
-                            + "' must be a string, not " + Type.describe(list.get(i)) + ".");
-                }
-                strings.add((String) list.get(i));
-            }
-        }
-        return strings;
-    }
-
-    private static long integer(Map<String, Object> params, String parameter) {
-        Object value = value(params, parameter, Type.INTEGER, true);
-        return toLong("Parameter '" + parameter + "'", value);
-    }
-
-    /** A field of desired_instance_size that must be a positive integer. */
-    private static long positiveField(Map<String, Object> size, String field) {
-        String subject = "Field '" + field + "' of parameter 'desired_instance_size'";
-        Object value = size.get(field);
-        if (value == null) {
-            throw invalid(subject + " is missing; it must be a positive integer.");
-        }
-        if (!Type.INTEGER.matches(value)) {
-            throw invalid(subject + " must be a positive integer, not " + Type.describe(value)
-                    + ".");
-        }
-        long number = toLong(subject, value);
-        if (number < 1) {
-            throw invalid(subject + " must be a positive integer, not " + number + ".");
-        }
-        return number;
-    }
-
-    /**
-     * An integral value as a long. JSON parsers hand out Integer, Long, BigInteger, and
-     * sometimes integral Double or BigDecimal; a plain longValue() would silently wrap the
-     * large ones into small (possibly valid) sizes.
-     */
-    private static long toLong(String subject, Object value) {
-        BigInteger big;
-        if (value instanceof BigInteger) {
-            big = (BigInteger) value;
-        } else if (value instanceof BigDecimal) {
-            big = ((BigDecimal) value).toBigInteger();
-        } else if (value instanceof Double || value instanceof Float) {
-            big = new BigDecimal(((Number) value).doubleValue()).toBigInteger();
-        } else {
-            return ((Number) value).longValue();
-        }
-        if (big.bitLength() > 63) {
-            throw invalid(subject + " is " + big + ", beyond the range of a 64-bit integer.");
-        }
-        return big.longValue();
-    }
-
-    private static CloudException invalid(String message) {
-        return new CloudException(CpiError.INVALID_PARAMETER, message);
+        return BoshCpiAdapter.execute(cloud, name, action, params, context);
     }
 }
