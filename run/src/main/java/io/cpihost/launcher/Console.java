@@ -47,7 +47,7 @@ final class Console {
      */
     void loop(BufferedReader in, boolean interactive, BooleanSupplier running) throws IOException {
         if (interactive) {
-            out.println("CPI Host. Type 'help cpi' for the cpi commands, 'exit' or Ctrl-D to stop.");
+            out.println("CPI Host. Type 'help' for the commands (the cpi:* ones manage extensions), 'help cpi:call' for one, 'exit' or Ctrl-D to stop.");
         }
         while (running.getAsBoolean()) {
             if (interactive) {
