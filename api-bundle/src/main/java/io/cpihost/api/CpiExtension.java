@@ -35,6 +35,13 @@ public interface CpiExtension {
     String NAME_PROPERTY = "cpi.extension.name";
 
     /**
+     * Optional service property: the file the extension was loaded from (an executable, a
+     * shared library), as an absolute path. {@code cpi:deployments} uses it to tell what became
+     * of each file of the watched folder.
+     */
+    String SOURCE_PROPERTY = "cpi.extension.source";
+
+    /**
      * The unique name callers use for this extension, such as {@code "aws"} or {@code "memory"}.
      *
      * @return a non-blank name, stable for the lifetime of the service

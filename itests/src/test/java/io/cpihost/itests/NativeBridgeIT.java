@@ -136,6 +136,9 @@ public class NativeBridgeIT extends PlatformTestSupport {
         assertTrue(registry.invoke("kv", "kv.list", Map.of(), null).isSuccess());
         String list = shell("cpi:list");
         assertTrue(list, list.contains("ERROR") && list.contains("component_stop"));
+        String deployments = shell("cpi:deployments");
+        assertTrue(deployments, deployments.contains("libmissing_symbols.so") && deployments.contains("component_stop")
+                && !deployments.contains("libkv.so"));
         Files.delete(extensionsFolder().resolve("libmissing_symbols.so"));
         Files.delete(extensionsFolder().resolve("libkv.so"));
         await("both gone", WAIT, () -> registry.info("kv").isEmpty() && registry.info(broken.name()).isEmpty());

@@ -105,8 +105,23 @@ public class ProcessBridgeIT extends PlatformTestSupport {
         Files.move(temp, dropped, StandardCopyOption.ATOMIC_MOVE);
         Files.copy(fixture("libfixture.so"), extensionsFolder().resolve("libfixture.so"));
 
+        // the same program under a name that makes it deny being a CPI: logged and skipped
+        Path notCpi = extensionsFolder().resolve("dns-nocpi");
+        Files.copy(fixture("fixture-cpi"), notCpi);
+        notCpi.toFile().setExecutable(true);
+
         ExtensionInfo info = awaitValue("aws-cpi registered", WAIT, () -> registry.info("aws-cpi").orElse(null));
         assertEquals("process", info.providerType());
+        await("cpi:deployments shows both", WAIT, () -> {
+            try {
+                String report = shell("cpi:deployments -a");
+                return report.contains("process extension 'aws-cpi' ACTIVE")
+                        && report.contains("dns-nocpi") && report.contains("did not describe itself as a CPI");
+            } catch (Exception e) {
+                return false;
+            }
+        });
+        Files.delete(notCpi);
         assertTrue(registry.invoke("aws-cpi", "info", Map.of(), null).isSuccess());
         assertEquals(1, registry.list().stream().filter(i -> i.name().equals("aws-cpi")).count());
         assertTrue("a shared library is not an executable CPI",

@@ -16,6 +16,8 @@ import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.component.runtime.ServiceComponentRuntime;
 
+import io.cpihost.api.CpiRegistry;
+
 /** The {@code cpi:deployments} command: what became of every file of the watched folder. */
 @Component(service = DeploymentCommands.class, property = {
     "osgi.command.scope=cpi",
@@ -24,6 +26,7 @@ import org.osgi.service.component.runtime.ServiceComponentRuntime;
 public final class DeploymentCommands {
 
     private final BundleContext context;
+    private final CpiRegistry registry;
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
@@ -37,10 +40,12 @@ public final class DeploymentCommands {
      * Creates the command.
      *
      * @param context the bundle context
+     * @param registry the registry, for the state of extensions loaded from files
      */
     @Activate
-    public DeploymentCommands(BundleContext context) {
+    public DeploymentCommands(BundleContext context, @Reference CpiRegistry registry) {
         this.context = context;
+        this.registry = registry;
     }
 
     /**
@@ -56,7 +61,7 @@ public final class DeploymentCommands {
             @Descriptor("list every file, not only problems")
             @org.apache.felix.service.command.Parameter(names = {"-a", "--all"}, presentValue = "true",
                     absentValue = "false") boolean all) throws IOException {
-        DeploymentInspector inspector = new DeploymentInspector(context, scr, configAdmin);
+        DeploymentInspector inspector = new DeploymentInspector(context, registry, scr, configAdmin);
         Path folder = inspector.watchedFolder();
         if (folder == null) {
             return "No watched folder: FileInstall is not configured (felix.fileinstall.dir is not set).";

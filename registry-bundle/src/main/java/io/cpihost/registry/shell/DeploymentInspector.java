@@ -18,6 +18,7 @@ import org.osgi.framework.Constants;
 import org.osgi.framework.Filter;
 import org.osgi.framework.FrameworkUtil;
 import org.osgi.framework.InvalidSyntaxException;
+import org.osgi.framework.ServiceReference;
 import org.osgi.framework.wiring.BundleCapability;
 import org.osgi.framework.wiring.BundleRequirement;
 import org.osgi.framework.wiring.BundleRevision;
@@ -26,6 +27,10 @@ import org.osgi.service.cm.ConfigurationAdmin;
 import org.osgi.service.component.runtime.ServiceComponentRuntime;
 import org.osgi.service.component.runtime.dto.ComponentConfigurationDTO;
 import org.osgi.service.component.runtime.dto.ComponentDescriptionDTO;
+
+import io.cpihost.api.CpiExtension;
+import io.cpihost.api.CpiRegistry;
+import io.cpihost.api.ExtensionInfo;
 
 /**
  * Tells, for every file of the watched folder, what became of it: the bundle it installed and
@@ -41,11 +46,14 @@ final class DeploymentInspector {
     private static final String FILENAME_PROPERTY = "felix.fileinstall.filename";
 
     private final BundleContext context;
+    private final CpiRegistry registry;
     private final ServiceComponentRuntime scr;
     private final ConfigurationAdmin configAdmin;
 
-    DeploymentInspector(BundleContext context, ServiceComponentRuntime scr, ConfigurationAdmin configAdmin) {
+    DeploymentInspector(BundleContext context, CpiRegistry registry, ServiceComponentRuntime scr,
+            ConfigurationAdmin configAdmin) {
         this.context = context;
+        this.registry = registry;
         this.scr = scr;
         this.configAdmin = configAdmin;
     }
@@ -70,11 +78,62 @@ final class DeploymentInspector {
             } else if (lower.endsWith(".cfg") || lower.endsWith(".config")) {
                 entries.add(inspectConfiguration(file));
             } else {
-                entries.add(new Entry(name, "file", false, "handled by an installer (bridge) if one claims it;"
-                        + " see cpi:list"));
+                entries.add(inspectArtifact(file));
             }
         }
         return entries;
+    }
+
+    // ------------------------------------------------------------------ bridge artifacts
+
+    /** A file a bridge may have claimed: found through the extensions' source property. */
+    private Entry inspectArtifact(Path file) {
+        String name = file.getFileName().toString();
+        Path target = real(file);
+        List<String> found = new ArrayList<>();
+        boolean problem = false;
+        ServiceReference<?>[] references;
+        try {
+            references = context.getAllServiceReferences(CpiExtension.class.getName(),
+                    "(" + CpiExtension.SOURCE_PROPERTY + "=*)");
+        } catch (InvalidSyntaxException e) {
+            references = null;
+        }
+        List<ExtensionInfo> infos = registry == null ? List.of() : registry.list();
+        for (ServiceReference<?> reference : references == null ? new ServiceReference<?>[0] : references) {
+            Object source = reference.getProperty(CpiExtension.SOURCE_PROPERTY);
+            if (source == null || !target.equals(real(Path.of(source.toString())))) {
+                continue;
+            }
+            Object serviceId = reference.getProperty(Constants.SERVICE_ID);
+            ExtensionInfo info = infos.stream().filter(i -> Long.valueOf(i.serviceId()).equals(serviceId))
+                    .findFirst().orElse(null);
+            if (info == null) {
+                found.add("extension service " + serviceId + " (not tracked by the registry)");
+                problem = true;
+                continue;
+            }
+            boolean healthy = info.state() == ExtensionInfo.State.ACTIVE || info.state() == ExtensionInfo.State.DEGRADED;
+            problem |= !healthy;
+            found.add(info.providerType() + " extension '" + info.name() + "' " + info.state()
+                    + (info.reason().isEmpty() ? "" : ": " + info.reason()));
+        }
+        if (!found.isEmpty()) {
+            return new Entry(name, "extension", problem, String.join("; ", found));
+        }
+        String lower = name.toLowerCase(Locale.ROOT);
+        if (lower.endsWith(".so") || lower.endsWith(".dylib") || lower.endsWith(".dll")) {
+            return new Entry(name, "library", true, "no extension was loaded from it (is the native bridge running?"
+                    + " a sidecar .json is read with its library).");
+        }
+        if (lower.endsWith(".json") && Files.exists(file.resolveSibling(name.substring(0, name.length() - 5)))) {
+            return new Entry(name, "sidecar", false, "configuration of " + name.substring(0, name.length() - 5));
+        }
+        if (Files.isExecutable(file)) {
+            return new Entry(name, "executable", true, "not registered: it did not describe itself as a CPI"
+                    + " through get-capabilities (see the log), or the process bridge is not running.");
+        }
+        return new Entry(name, "file", false, "not a bundle, configuration, shared library or executable; ignored.");
     }
 
     // ------------------------------------------------------------------ bundles

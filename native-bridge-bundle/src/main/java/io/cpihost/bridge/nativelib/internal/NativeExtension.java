@@ -210,6 +210,7 @@ public final class NativeExtension implements ManagedExtension {
         Map<String, Object> properties = new LinkedHashMap<>();
         properties.put(NAME_PROPERTY, name);
         properties.put(LIBRARY_PROPERTY, component.library());
+        properties.put(SOURCE_PROPERTY, component.library());
         properties.put(VERSION_PROPERTY, info.version());
         return properties;
     }

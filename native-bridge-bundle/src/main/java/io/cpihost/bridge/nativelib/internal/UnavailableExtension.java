@@ -64,7 +64,8 @@ public final class UnavailableExtension implements ManagedExtension {
 
     @Override
     public Map<String, Object> serviceProperties() {
-        return Map.of(NAME_PROPERTY, name, LIBRARY_PROPERTY, library, ERROR_PROPERTY, message);
+        return Map.of(NAME_PROPERTY, name, LIBRARY_PROPERTY, library, SOURCE_PROPERTY, library, ERROR_PROPERTY,
+                message);
     }
 
     @Override

@@ -87,7 +87,8 @@ class NativeExtensionTest {
                 put.parameter("key").orElseThrow());
         assertTrue(kv.actionDefinition("kv.get").orElseThrow().readOnly());
         assertEquals(Map.of(CpiExtension.NAME_PROPERTY, "kv", ManagedExtension.LIBRARY_PROPERTY, kv().toString(),
-                ManagedExtension.VERSION_PROPERTY, "1.0.0"), kv.serviceProperties());
+                CpiExtension.SOURCE_PROPERTY, kv().toString(), ManagedExtension.VERSION_PROPERTY, "1.0.0"),
+                kv.serviceProperties());
 
         assertEquals(Map.of("key", "a", "created", true),
                 call(kv, "kv.put", Map.of("key", "a", "value", "ä \"quoted\" \n ☃")).value());

@@ -32,6 +32,6 @@ interface Publisher {
      */
     static Map<String, Object> properties(String name, String executable) {
         return Map.of(CpiExtension.NAME_PROPERTY, name, "cpi.provider.type", CpiExtension.TYPE_PROCESS,
-                "cpi.process.executable", executable);
+                "cpi.process.executable", executable, CpiExtension.SOURCE_PROPERTY, executable);
     }
 }

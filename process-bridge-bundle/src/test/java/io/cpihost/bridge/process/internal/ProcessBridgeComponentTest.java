@@ -57,7 +57,8 @@ class ProcessBridgeComponentTest {
         CpiExtension extension = component.extension();
         assertInstanceOf(ProcessCpi.class, extension);
         assertEquals(Map.of(CpiExtension.NAME_PROPERTY, "aws", "cpi.provider.type", "process",
-                "cpi.process.executable", Fixtures.path("fixture-cpi").toString()), published.get(0));
+                "cpi.process.executable", Fixtures.path("fixture-cpi").toString(),
+                CpiExtension.SOURCE_PROPERTY, Fixtures.path("fixture-cpi").toString()), published.get(0));
         ActionResult result = extension.execute("has_vm", Map.of("vm_cid", "vm-1"), context("r"));
         assertEquals(Boolean.TRUE, result.value(), result::toString);
         component.deactivate();
