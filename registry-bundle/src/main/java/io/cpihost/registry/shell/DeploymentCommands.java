@@ -81,6 +81,7 @@ public final class DeploymentCommands {
             }
         }
         String header = "Watched folder " + folder + ": " + entries.size() + " files, " + problems + " with problems.";
-        return all || problems > 0 ? header + "\n" + table.render() : header;
+        boolean anyRow = problems > 0 || (all && !entries.isEmpty());
+        return anyRow ? header + "\n" + table.render() : header;
     }
 }
