@@ -27,7 +27,6 @@ import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
-import io.cpihost.api.ActionDefinition;
 import io.cpihost.api.ActionResult;
 import io.cpihost.api.ActionStats;
 import io.cpihost.api.CallContext;
@@ -155,10 +154,5 @@ public final class CpiRegistryComponent implements CpiRegistry {
     @Override
     public List<ActionStats> statistics() {
         return core.statistics();
-    }
-
-    /** The definitions of a serving extension, as the registry validates against them. */
-    public Optional<List<ActionDefinition>> definitions(String name) {
-        return core.definitions(name);
     }
 }

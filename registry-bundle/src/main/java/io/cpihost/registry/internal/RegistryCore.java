@@ -5,7 +5,6 @@ import java.lang.System.Logger.Level;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -246,18 +245,7 @@ public final class RegistryCore implements CpiRegistry {
         return registration == null ? Optional.empty() : Optional.of(registration.service);
     }
 
-    /** The definition of an action of a serving extension, as read when it registered. */
-    public Optional<ActionDefinition> definition(String name, String action) {
-        Registration registration = snapshot.byName.get(name);
-        return registration == null ? Optional.empty() : Optional.ofNullable(registration.actions.get(action));
-    }
 
-    /** The definitions of a serving extension, as read when it registered. */
-    public Optional<List<ActionDefinition>> definitions(String name) {
-        Registration registration = snapshot.byName.get(name);
-        return registration == null ? Optional.empty()
-                : Optional.of(List.copyOf(registration.actions.values()));
-    }
 
     @Override
     public List<ActionStats> statistics() {
@@ -530,11 +518,5 @@ public final class RegistryCore implements CpiRegistry {
             names.add(parameter.name());
         }
         return String.join(", ", names);
-    }
-
-    /** For tests and benchmarks: the actions of a serving extension by name. */
-    Map<String, ActionDefinition> actionsOf(String name) {
-        Registration registration = snapshot.byName.get(name);
-        return registration == null ? Map.of() : new LinkedHashMap<>(registration.actions);
     }
 }
